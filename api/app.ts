@@ -1,0 +1,35 @@
+import { Router } from '@koa/router';
+import Koa from 'koa';
+import type { AppDeps, AppState } from './context.js';
+import { jsonBody } from './middleware/body.js';
+import { errorHandler, notFoundHandler } from './middleware/errors.js';
+import { requestContext } from './middleware/request-context.js';
+import { buildOpenApi } from './openapi.js';
+import { authRouter } from './routes/auth.js';
+import { healthRouter } from './routes/health.js';
+import { orgRouter } from './routes/org.js';
+
+/** The Koa application. Does not listen: `startApiServer` or tests (`request(app.callback())`) do. */
+export function createApp(deps: AppDeps): Koa<AppState> {
+  const app = new Koa<AppState>();
+  app.proxy = deps.config.env === 'production';
+  // Errors are answered by errorHandler; Koa's default handler would print stack traces to stderr.
+  app.silent = true;
+
+  app.use(requestContext(deps.logger));
+  app.use(errorHandler());
+  app.use(jsonBody(deps.config.bodyLimitBytes));
+
+  const openapi = buildOpenApi({ devLogin: deps.config.env === 'development' });
+  const docs = new Router<AppState>();
+  docs.get('/api/v1/openapi.json', (ctx) => {
+    ctx.body = openapi;
+  });
+
+  for (const router of [healthRouter(deps), docs, authRouter(deps), orgRouter(deps)]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  app.use(notFoundHandler());
+  return app;
+}

@@ -1,0 +1,23 @@
+import type { Config } from '#config/config';
+import type { StaffPrincipal } from '#core/auth/scope';
+import type { Database } from '#core/db/database';
+import type { Logger } from '#core/logger';
+import type { Services } from '#core/services';
+import type { UserRecord } from '#core/user/user.repository';
+
+/** Everything `createApp` needs; tests pass the same with a real database and fake outside services. */
+export interface AppDeps {
+  config: Pick<Config, 'env' | 'bodyLimitBytes'>;
+  logger: Logger;
+  db: Pick<Database, 'ping'>;
+  services: Services;
+  clock: () => Date;
+}
+
+/** `ctx.state` for every request. `principal` and `user` are set by `requireAuth`. */
+export interface AppState {
+  requestId: string;
+  log: Logger;
+  principal?: StaffPrincipal;
+  user?: UserRecord;
+}

@@ -1,0 +1,94 @@
+import type { Middleware } from 'koa';
+import { AppError, type ErrorCode } from '#core/errors';
+import type { AppState } from '../context.js';
+
+// The one code → HTTP status map. Exhaustive: a new ErrorCode that is not mapped fails to compile.
+const httpStatusByCode: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  INVALID_JSON: 400,
+  UNAUTHENTICATED: 401,
+  TOKEN_INVALID: 401,
+  TOKEN_EXPIRED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  CONFLICT: 409,
+  USER_WECOM_ID_TAKEN: 409,
+  USER_INACTIVE: 409,
+  TEAM_NAME_TAKEN: 409,
+  BRANCH_NAME_TAKEN: 409,
+  USER_PLACEMENT_INVALID: 422,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  DB_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+/** Errors thrown by Koa / body parsing (http-errors) carry a status; turn the known ones into AppErrors. */
+function fromHttpError(err: { status?: unknown; type?: unknown; message?: unknown }): AppError | undefined {
+  switch (err.status) {
+    case 413:
+      return new AppError('PAYLOAD_TOO_LARGE', 'request body too large', { userMessage: '提交的内容过大' });
+    case 415:
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'unsupported content type', {
+        userMessage: '请以 JSON 格式提交（Content-Type: application/json）',
+      });
+    case 400:
+      return new AppError('INVALID_JSON', `malformed request body: ${String(err.message)}`, {
+        userMessage: '请求内容不是有效的 JSON',
+      });
+    default:
+      return undefined;
+  }
+}
+
+function isDatabaseDown(err: unknown): boolean {
+  const name = (err as { name?: unknown }).name;
+  return name === 'MongoNotConnectedError' || name === 'MongoServerSelectionError' || name === 'MongoNetworkError';
+}
+
+/**
+ * First in the chain: every failure becomes `{ error: { code, message, details } }` with a Chinese
+ * message. Unknown errors are a 500 with a generic message; the detail goes to the log only.
+ */
+export function errorHandler(): Middleware<AppState> {
+  return async function errorHandlerMiddleware(ctx, next) {
+    try {
+      await next();
+    } catch (raw) {
+      let err: AppError;
+      if (raw instanceof AppError) err = raw;
+      else if (isDatabaseDown(raw)) {
+        err = new AppError('DB_UNAVAILABLE', 'database unavailable', {
+          userMessage: '服务暂时不可用，请稍后再试',
+          cause: raw,
+        });
+      } else {
+        err =
+          (typeof raw === 'object' && raw !== null && fromHttpError(raw as Record<string, unknown>)) ||
+          new AppError('INTERNAL', 'unexpected error', { userMessage: '服务器内部错误，请稍后再试', cause: raw });
+      }
+      const status = httpStatusByCode[err.code];
+      const log = ctx.state.log ?? undefined;
+      if (status >= 500) log?.error({ err: raw }, 'request failed');
+      else log?.info({ code: err.code, reason: err.message }, 'request refused');
+      ctx.status = status;
+      ctx.body = {
+        error: {
+          code: err.code,
+          message: err.userMessage,
+          ...(err.details === undefined ? {} : { details: err.details }),
+        },
+      };
+    }
+  };
+}
+
+/** Last in the chain: nothing matched → a 404 envelope, not Koa's plain "Not Found". */
+export function notFoundHandler(): Middleware<AppState> {
+  return function notFoundMiddleware(ctx) {
+    throw new AppError('ROUTE_NOT_FOUND', `no route ${ctx.method} ${ctx.path}`, {
+      userMessage: '请求的接口不存在',
+    });
+  };
+}

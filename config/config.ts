@@ -1,0 +1,272 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+
+/** What every setting is: its description, whether it is a secret, and how it is validated. */
+interface SettingMeta {
+  description: string;
+  secret: boolean;
+}
+
+const COMPONENTS = ['api', 'bot', 'jobs'] as const;
+/** A component that `main.ts` can start in this process. */
+export type Component = (typeof COMPONENTS)[number];
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+// One entry per key. `meta` feeds .env.example checks, the README table and error messages.
+const settings = {
+  PORT: { schema: port(3000), meta: { description: 'HTTP port of the API', secret: false } },
+  HOST: {
+    schema: z.string().default('0.0.0.0'),
+    meta: { description: 'Interface the API listens on', secret: false },
+  },
+  QIBAO_ENV: {
+    schema: z.enum(['development', 'production']).default('development'),
+    meta: { description: 'development (simulator, dev-login, generated secret) or production', secret: false },
+  },
+  QIBAO_DATA_DIR: {
+    schema: z.string().min(1).default('./data'),
+    meta: { description: 'Where the embedded database and generated dev secret live', secret: false },
+  },
+  MONGODB_URI: {
+    schema: optionalString.pipe(
+      z
+        .string()
+        .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+        .optional(),
+    ),
+    meta: {
+      description: 'A real MongoDB (6+). Unset: the embedded FerretDB is built and started',
+      secret: true,
+    },
+  },
+  MONGODB_DB_NAME: {
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, _ and - only')
+      .default('qibao'),
+    meta: { description: 'Database name inside the MongoDB server', secret: false },
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    meta: { description: 'pino log level', secret: false },
+  },
+  QIBAO_SECRET: {
+    schema: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    meta: {
+      description: 'Key material for session tokens and PII encryption. Required in production',
+      secret: true,
+    },
+  },
+  QIBAO_SESSION_TTL_SECONDS: {
+    schema: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 24 * 3600)
+      .default(12 * 3600),
+    meta: { description: 'Lifetime of a session token', secret: false },
+  },
+  QIBAO_BODY_LIMIT_KB: {
+    schema: z.coerce.number().int().min(1).max(10_240).default(256),
+    meta: { description: 'Largest JSON request body accepted (KiB); larger → 413', secret: false },
+  },
+  QIBAO_COMPONENTS: {
+    schema: z
+      .string()
+      .default('api,bot,jobs')
+      .transform((v, ctx) => {
+        const names = v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        const bad = names.filter((n) => !(COMPONENTS as readonly string[]).includes(n));
+        if (bad.length > 0 || names.length === 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown component(s) ${bad.join(', ') || '(none given)'}; use ${COMPONENTS.join(',')}`,
+          });
+          return z.NEVER;
+        }
+        return [...new Set(names)] as Component[];
+      }),
+    meta: { description: 'Comma-separated components started by `npm start`: api,bot,jobs', secret: false },
+  },
+  WECOM_CORP_ID: {
+    schema: optionalString,
+    meta: { description: 'WeCom corp id. Unset in development: the built-in simulator is used', secret: false },
+  },
+  WECOM_AGENT_ID: {
+    schema: optionalString.pipe(z.string().regex(/^\d+$/, 'must be the numeric AgentId').optional()),
+    meta: { description: 'WeCom self-built app AgentId', secret: false },
+  },
+  WECOM_AGENT_SECRET: {
+    schema: optionalString,
+    meta: { description: 'WeCom self-built app Secret', secret: true },
+  },
+  WECOM_TOKEN: {
+    schema: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9]{1,32}$/, 'letters and digits, at most 32')
+        .optional(),
+    ),
+    meta: { description: 'Callback Token (signature)', secret: true },
+  },
+  WECOM_ENCODING_AES_KEY: {
+    schema: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9]{43}$/, 'exactly 43 letters and digits')
+        .optional(),
+    ),
+    meta: { description: 'Callback EncodingAESKey', secret: true },
+  },
+  WECOM_API_BASE: {
+    schema: z.url().default('https://qyapi.weixin.qq.com'),
+    meta: { description: 'WeCom server API base URL', secret: false },
+  },
+  WECHAT_MP_APPID: {
+    schema: optionalString,
+    meta: { description: 'WeChat mini-program AppID', secret: false },
+  },
+  WECHAT_MP_SECRET: {
+    schema: optionalString,
+    meta: { description: 'WeChat mini-program AppSecret', secret: true },
+  },
+  WECHAT_API_BASE: {
+    schema: z.url().default('https://api.weixin.qq.com'),
+    meta: { description: 'WeChat server API base URL', secret: false },
+  },
+} satisfies Record<string, { schema: z.ZodType; meta: SettingMeta }>;
+
+type Settings = typeof settings;
+type SettingKey = keyof Settings;
+
+const schemaShape = Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, v.schema])) as {
+  [K in SettingKey]: Settings[K]['schema'];
+};
+const envSchema = z.object(schemaShape);
+type Env = z.infer<typeof envSchema>;
+
+const WECOM_KEYS = [
+  'WECOM_CORP_ID',
+  'WECOM_AGENT_ID',
+  'WECOM_AGENT_SECRET',
+  'WECOM_TOKEN',
+  'WECOM_ENCODING_AES_KEY',
+] as const;
+
+/** The validated configuration the rest of the code receives. Nothing else reads process.env. */
+export interface Config {
+  env: 'development' | 'production';
+  port: number;
+  host: string;
+  dataDir: string;
+  logLevel: Env['LOG_LEVEL'];
+  components: Component[];
+  mongo: { uri: string | undefined; dbName: string };
+  /** Undefined only in development, where `resolveSecret` generates one under the data dir. */
+  secret: string | undefined;
+  sessionTtlSeconds: number;
+  bodyLimitBytes: number;
+  wecom: {
+    /** false → development with the built-in simulator (seam for the WeCom issue). */
+    configured: boolean;
+    corpId: string | undefined;
+    agentId: string | undefined;
+    agentSecret: string | undefined;
+    token: string | undefined;
+    encodingAesKey: string | undefined;
+    apiBase: string;
+  };
+  wechat: { appId: string | undefined; appSecret: string | undefined; apiBase: string };
+}
+
+/** Thrown when the environment does not describe a valid configuration; the message names every bad key. */
+export class ConfigError extends Error {
+  constructor(public readonly problems: { key: string; message: string }[]) {
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p.key}: ${p.message}`).join('\n')}\n` +
+        'See .env.example for every setting.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates `env` (usually `readEnvironment()`) into a `Config`.
+ * Throws `ConfigError` naming each missing or malformed key.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(pickKnown(env));
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({ key: String(i.path[0] ?? '(root)'), message: i.message })),
+    );
+  }
+  const e = parsed.data;
+  const problems: { key: string; message: string }[] = [];
+  if (e.QIBAO_ENV === 'production') {
+    if (!e.QIBAO_SECRET) problems.push({ key: 'QIBAO_SECRET', message: 'is required in production' });
+    for (const key of WECOM_KEYS) {
+      if (!e[key]) problems.push({ key, message: 'is required in production' });
+    }
+  } else if (e.WECOM_CORP_ID) {
+    // A partly configured WeCom app would fail later in confusing ways; say it now.
+    for (const key of WECOM_KEYS) {
+      if (!e[key]) problems.push({ key, message: 'is required when WECOM_CORP_ID is set' });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: e.QIBAO_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.QIBAO_DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    components: e.QIBAO_COMPONENTS,
+    mongo: { uri: e.MONGODB_URI, dbName: e.MONGODB_DB_NAME },
+    secret: e.QIBAO_SECRET,
+    sessionTtlSeconds: e.QIBAO_SESSION_TTL_SECONDS,
+    bodyLimitBytes: e.QIBAO_BODY_LIMIT_KB * 1024,
+    wecom: {
+      configured: Boolean(e.WECOM_CORP_ID),
+      corpId: e.WECOM_CORP_ID,
+      agentId: e.WECOM_AGENT_ID,
+      agentSecret: e.WECOM_AGENT_SECRET,
+      token: e.WECOM_TOKEN,
+      encodingAesKey: e.WECOM_ENCODING_AES_KEY,
+      apiBase: e.WECOM_API_BASE,
+    },
+    wechat: { appId: e.WECHAT_MP_APPID, appSecret: e.WECHAT_MP_SECRET, apiBase: e.WECHAT_API_BASE },
+  };
+}
+
+function pickKnown(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.keys(settings).map((k) => [k, env[k]]));
+}
+
+/**
+ * The process environment, with a `.env` file in `cwd` (if any) underneath it: real environment
+ * variables win. This is the one place that reads `process.env`.
+ */
+export function readEnvironment(cwd = process.cwd()): Record<string, string | undefined> {
+  const file = path.join(cwd, '.env');
+  const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
+  return { ...fromFile, ...process.env };
+}
+
+/** Every setting with its description and secret flag, in declaration order (for docs and checks). */
+export function describeSettings(): { key: string; description: string; secret: boolean }[] {
+  return Object.entries(settings).map(([key, v]) => ({ key, ...v.meta }));
+}

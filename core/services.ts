@@ -1,0 +1,26 @@
+import { createAuthService } from './auth/auth.service.js';
+import { createTokenService } from './auth/token.js';
+import type { Database } from './db/database.js';
+import { createUserRepository } from './user/user.repository.js';
+import { createUserService } from './user/user.service.js';
+
+/** What the core needs from the outside world. */
+export interface CoreDeps {
+  db: Database;
+  /** Key material (QIBAO_SECRET or the generated development secret). */
+  secret: string;
+  sessionTtlSeconds: number;
+  clock: () => Date;
+}
+
+/** Builds repositories and services once; API, bot and jobs share them. */
+export function createServices(deps: CoreDeps) {
+  const users = createUserRepository(deps.db.models);
+  const tokens = createTokenService({ secret: deps.secret, ttlSeconds: deps.sessionTtlSeconds, clock: deps.clock });
+  return {
+    repositories: { users },
+    auth: createAuthService({ users, tokens }),
+    users: createUserService({ users, clock: deps.clock }),
+  };
+}
+export type Services = ReturnType<typeof createServices>;
