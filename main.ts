@@ -2,8 +2,8 @@
 import { startApiServer } from '#api/server';
 import { ConfigError, loadConfig, readEnvironment, type Component } from '#config/config';
 import { resolveSecret } from '#config/secret';
-import { openDatabase } from '#core/db/database';
-import { EmbeddedDatabaseError, startEmbeddedDatabase, type EmbeddedDatabase } from '#core/db/embedded';
+import { connectConfiguredDatabase } from '#core/db/bootstrap';
+import { EmbeddedDatabaseError } from '#core/db/embedded';
 import { createLogger } from '#core/logger';
 import { createServices } from '#core/services';
 
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const components = parseComponentArgs(process.argv.slice(2)) ?? config.components;
   const logger = createLogger({ level: config.logLevel });
   const clock = () => new Date();
-  // Stopped in reverse order of starting: components, then the DB connection, then the embedded DB.
+  // Stopped in reverse order of starting: components first, the database (and embedded server) last.
   const stops: { name: string; stop: Stop }[] = [];
   let shuttingDown = false;
 
@@ -53,30 +53,24 @@ async function main(): Promise<void> {
 
   const secret = resolveSecret(config);
 
-  let uri = config.mongo.uri;
-  if (!uri) {
-    let embedded: EmbeddedDatabase;
-    try {
-      embedded = await startEmbeddedDatabase({ dataDir: config.dataDir, logger });
-    } catch (err) {
-      if (err instanceof EmbeddedDatabaseError) {
-        console.error(err.message);
-        process.exit(1);
-      }
-      throw err;
+  let database;
+  try {
+    database = await connectConfiguredDatabase(config, logger);
+  } catch (err) {
+    if (err instanceof EmbeddedDatabaseError) {
+      console.error(err.message);
+      process.exit(1);
     }
-    stops.push({ name: 'embedded-db', stop: () => embedded.stop() });
-    void embedded.exited.then((code) => {
-      if (!shuttingDown) {
-        logger.fatal({ code }, 'embedded database exited unexpectedly');
-        void shutdown('embedded database exited', 1);
-      }
-    });
-    uri = embedded.uri;
+    throw err;
   }
-
-  const db = await openDatabase({ uri, dbName: config.mongo.dbName, logger });
-  stops.push({ name: 'database', stop: () => db.close() });
+  const { db } = database;
+  stops.push({ name: 'database', stop: () => database.close() });
+  void database.lost.then((code) => {
+    if (!shuttingDown) {
+      logger.fatal({ code }, 'embedded database exited unexpectedly');
+      void shutdown('embedded database exited', 1);
+    }
+  });
   const services = createServices({ db, secret, sessionTtlSeconds: config.sessionTtlSeconds, clock });
 
   const starters: Record<Component, (() => Promise<Stop>) | undefined> = {
@@ -99,7 +93,7 @@ async function main(): Promise<void> {
     }
     stops.push({ name, stop: await start() });
   }
-  logger.info({ components, env: config.env, embedded: !config.mongo.uri }, 'Qibao started');
+  logger.info({ components, env: config.env, embedded: database.embedded }, 'Qibao started');
 }
 
 /** `main.ts api` or `main.ts api,jobs` overrides QIBAO_COMPONENTS (for `npm run start:api`). */

@@ -10,9 +10,17 @@ const json = (schema: unknown) => ({ 'application/json': { schema } });
 const errorResponse = (description: string) => ({ description, content: json(ref('Error')) });
 const ok = (description: string, schema: unknown) => ({ description, content: json(schema) });
 const body = (schema: z.ZodType) => ({ required: true, content: json(jsonSchema(schema)) });
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-f0-9]{24}$' } };
+const idParam = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^[a-f0-9]{24}$' },
+};
 const secured = [{ bearer: [] }];
-const authErrors = { '401': errorResponse('Missing, tampered or expired token'), '403': errorResponse('Role not allowed') };
+const authErrors = {
+  '401': errorResponse('Missing, tampered or expired token'),
+  '403': errorResponse('Role not allowed'),
+};
 
 function queryParams(schema: z.ZodObject) {
   const js = jsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
@@ -41,8 +49,14 @@ export function buildOpenApi(opts: { devLogin: boolean }) {
       get: {
         summary: 'Database reachable',
         responses: {
-          '200': ok('Ready', { type: 'object', properties: { status: { const: 'ok' }, db: { const: 'ok' } } }),
-          '503': ok('Not ready', { type: 'object', properties: { status: { const: 'unavailable' }, db: { type: 'string' } } }),
+          '200': ok('Ready', {
+            type: 'object',
+            properties: { status: { const: 'ok' }, db: { const: 'ok' } },
+          }),
+          '503': ok('Not ready', {
+            type: 'object',
+            properties: { status: { const: 'unavailable' }, db: { type: 'string' } },
+          }),
         },
       },
     },
@@ -64,7 +78,11 @@ export function buildOpenApi(opts: { devLogin: boolean }) {
         summary: 'List users (admin)',
         security: secured,
         parameters: queryParams(listUsersQuery),
-        responses: { '200': ok('Page of users', ref('UserPage')), '400': errorResponse('Bad query'), ...authErrors },
+        responses: {
+          '200': ok('Page of users', ref('UserPage')),
+          '400': errorResponse('Bad query'),
+          ...authErrors,
+        },
       },
       post: {
         summary: 'Create a user (admin)',
@@ -92,16 +110,28 @@ export function buildOpenApi(opts: { devLogin: boolean }) {
         summary: 'Deactivate a user (admin); their tokens stop working at once',
         security: secured,
         parameters: [idParam],
-        responses: { '200': ok('Deactivated', ref('User')), '404': errorResponse('No such user'), ...authErrors },
+        responses: {
+          '200': ok('Deactivated', ref('User')),
+          '404': errorResponse('No such user'),
+          ...authErrors,
+        },
       },
     },
     '/api/v1/branches': {
-      get: { summary: 'List branches (admin)', security: secured, responses: { '200': ok('Branches', { type: 'object' }), ...authErrors } },
+      get: {
+        summary: 'List branches (admin)',
+        security: secured,
+        responses: { '200': ok('Branches', { type: 'object' }), ...authErrors },
+      },
       post: {
         summary: 'Create a branch (admin)',
         security: secured,
         requestBody: body(createBranchInput),
-        responses: { '201': ok('Created', { type: 'object' }), '409': errorResponse('Name taken'), ...authErrors },
+        responses: {
+          '201': ok('Created', { type: 'object' }),
+          '409': errorResponse('Name taken'),
+          ...authErrors,
+        },
       },
     },
     '/api/v1/teams': {
@@ -115,10 +145,16 @@ export function buildOpenApi(opts: { devLogin: boolean }) {
         summary: 'Create a team in a branch (admin)',
         security: secured,
         requestBody: body(createTeamInput),
-        responses: { '201': ok('Created', { type: 'object' }), '409': errorResponse('Name taken in branch'), ...authErrors },
+        responses: {
+          '201': ok('Created', { type: 'object' }),
+          '409': errorResponse('Name taken in branch'),
+          ...authErrors,
+        },
       },
     },
-    '/api/v1/openapi.json': { get: { summary: 'This document', responses: { '200': ok('OpenAPI', { type: 'object' }) } } },
+    '/api/v1/openapi.json': {
+      get: { summary: 'This document', responses: { '200': ok('OpenAPI', { type: 'object' }) } },
+    },
   };
   if (opts.devLogin) {
     paths['/api/v1/auth/dev-login'] = {
@@ -128,7 +164,11 @@ export function buildOpenApi(opts: { devLogin: boolean }) {
         responses: {
           '200': ok('Session', {
             type: 'object',
-            properties: { token: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' }, user: ref('User') },
+            properties: {
+              token: { type: 'string' },
+              expiresAt: { type: 'string', format: 'date-time' },
+              user: ref('User'),
+            },
           }),
           '401': errorResponse('Unknown or inactive user'),
         },
@@ -137,7 +177,11 @@ export function buildOpenApi(opts: { devLogin: boolean }) {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Qibao API', version: '0.1.0', description: '企保 — WeCom-native CRM for insurance agencies' },
+    info: {
+      title: 'Qibao API',
+      version: '0.1.0',
+      description: '企保 — WeCom-native CRM for insurance agencies',
+    },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {

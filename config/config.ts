@@ -30,7 +30,10 @@ const settings = {
   },
   QIBAO_ENV: {
     schema: z.enum(['development', 'production']).default('development'),
-    meta: { description: 'development (simulator, dev-login, generated secret) or production', secret: false },
+    meta: {
+      description: 'development (simulator, dev-login, generated secret) or production',
+      secret: false,
+    },
   },
   QIBAO_DATA_DIR: {
     schema: z.string().min(1).default('./data'),
@@ -102,7 +105,10 @@ const settings = {
   },
   WECOM_CORP_ID: {
     schema: optionalString,
-    meta: { description: 'WeCom corp id. Unset in development: the built-in simulator is used', secret: false },
+    meta: {
+      description: 'WeCom corp id. Unset in development: the built-in simulator is used',
+      secret: false,
+    },
   },
   WECOM_AGENT_ID: {
     schema: optionalString.pipe(z.string().regex(/^\d+$/, 'must be the numeric AgentId').optional()),

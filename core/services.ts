@@ -16,7 +16,11 @@ export interface CoreDeps {
 /** Builds repositories and services once; API, bot and jobs share them. */
 export function createServices(deps: CoreDeps) {
   const users = createUserRepository(deps.db.models);
-  const tokens = createTokenService({ secret: deps.secret, ttlSeconds: deps.sessionTtlSeconds, clock: deps.clock });
+  const tokens = createTokenService({
+    secret: deps.secret,
+    ttlSeconds: deps.sessionTtlSeconds,
+    clock: deps.clock,
+  });
   return {
     repositories: { users },
     auth: createAuthService({ users, tokens }),

@@ -50,6 +50,16 @@ func run(dataDir, listen, logLevel string, watchStdin bool) error {
 		return fmt.Errorf("creating data dir: %w", err)
 	}
 
+	// One process per data dir: two FerretDBs on the same SQLite files would corrupt each other's view.
+	lock, err := os.OpenFile(filepath.Join(abs, "LOCK"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return fmt.Errorf("opening lock file: %w", err)
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		return fmt.Errorf("data dir %s is in use by another Qibao process (stop it first): %w", abs, err)
+	}
+
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(logLevel)); err != nil {
 		return fmt.Errorf("bad -log-level %q", logLevel)

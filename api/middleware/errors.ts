@@ -44,7 +44,9 @@ function fromHttpError(err: { status?: unknown; type?: unknown; message?: unknow
 
 function isDatabaseDown(err: unknown): boolean {
   const name = (err as { name?: unknown }).name;
-  return name === 'MongoNotConnectedError' || name === 'MongoServerSelectionError' || name === 'MongoNetworkError';
+  return (
+    name === 'MongoNotConnectedError' || name === 'MongoServerSelectionError' || name === 'MongoNetworkError'
+  );
 }
 
 /**
@@ -66,7 +68,10 @@ export function errorHandler(): Middleware<AppState> {
       } else {
         err =
           (typeof raw === 'object' && raw !== null && fromHttpError(raw as Record<string, unknown>)) ||
-          new AppError('INTERNAL', 'unexpected error', { userMessage: '服务器内部错误，请稍后再试', cause: raw });
+          new AppError('INTERNAL', 'unexpected error', {
+            userMessage: '服务器内部错误，请稍后再试',
+            cause: raw,
+          });
       }
       const status = httpStatusByCode[err.code];
       const log = ctx.state.log ?? undefined;

@@ -18,7 +18,12 @@ export function authRouter(deps: Pick<AppDeps, 'config' | 'services'>) {
       const { userId } = parseInput(devLoginInput, ctx.request.body, 'dev-login body');
       const session = await deps.services.auth.devLogin(userId);
       ctx.state.log.info({ userId: session.user.id }, 'dev-login');
-      ctx.body = { token: session.token, expiresAt: session.expiresAt, user: session.user, scope: session.principal.scope };
+      ctx.body = {
+        token: session.token,
+        expiresAt: session.expiresAt,
+        user: session.user,
+        scope: session.principal.scope,
+      };
     });
   }
 

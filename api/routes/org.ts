@@ -1,11 +1,6 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
-import {
-  createBranchInput,
-  createTeamInput,
-  createUserInput,
-  listUsersQuery,
-} from '#core/user/user.schemas';
+import { createBranchInput, createTeamInput, createUserInput, listUsersQuery } from '#core/user/user.schemas';
 import { objectIdString, parseInput } from '#core/validation';
 import type { AppDeps, AppState } from '../context.js';
 import { principalOf, requireAuth } from '../middleware/auth.js';

@@ -19,7 +19,8 @@ export function createAuthService(deps: { users: UserRepository; tokens: TokenSe
      */
     async devLogin(userIdOrWecomId: string) {
       const user =
-        (await deps.users.findUserById(userIdOrWecomId)) ?? (await deps.users.findUserByWecomId(userIdOrWecomId));
+        (await deps.users.findUserById(userIdOrWecomId)) ??
+        (await deps.users.findUserByWecomId(userIdOrWecomId));
       if (!user || !user.active) {
         throw new AppError('UNAUTHENTICATED', 'dev-login: no active user with that id', {
           userMessage: '用户不存在或已停用',
@@ -37,7 +38,9 @@ export function createAuthService(deps: { users: UserRepository; tokens: TokenSe
       const claimed = deps.tokens.verify(token);
       const user = await deps.users.findUserById(claimed.userId);
       if (!user || !user.active) {
-        throw new AppError('TOKEN_INVALID', 'token user missing or inactive', { userMessage: '账号已停用，请联系管理员' });
+        throw new AppError('TOKEN_INVALID', 'token user missing or inactive', {
+          userMessage: '账号已停用，请联系管理员',
+        });
       }
       const current = principalOf(user);
       if (current.role !== claimed.role || JSON.stringify(current.scope) !== JSON.stringify(claimed.scope)) {

@@ -37,7 +37,9 @@ export function createTokenService(opts: {
   const key = deriveKey(opts.secret, 'session-token');
   const sign = (data: string) => createHmac('sha256', key).update(data).digest();
   const invalid = (why: string) =>
-    new AppError('TOKEN_INVALID', `session token rejected: ${why}`, { userMessage: '登录凭证无效，请重新登录' });
+    new AppError('TOKEN_INVALID', `session token rejected: ${why}`, {
+      userMessage: '登录凭证无效，请重新登录',
+    });
 
   return {
     issue(principal) {
@@ -62,7 +64,8 @@ export function createTokenService(opts: {
       const [prefix, encoded, signature] = parts as [string, string, string];
       const expected = sign(`${prefix}.${encoded}`);
       const given = Buffer.from(signature, 'base64url');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid('bad signature');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected))
+        throw invalid('bad signature');
       let json: unknown;
       try {
         json = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
@@ -73,7 +76,9 @@ export function createTokenService(opts: {
       if (!parsed.success) throw invalid('payload shape');
       const p = parsed.data;
       if (p.exp * 1000 <= opts.clock().getTime()) {
-        throw new AppError('TOKEN_EXPIRED', 'session token expired', { userMessage: '登录已过期，请重新登录' });
+        throw new AppError('TOKEN_EXPIRED', 'session token expired', {
+          userMessage: '登录已过期，请重新登录',
+        });
       }
       return { kind: 'staff', userId: p.sub, role: p.role, scope: p.scope };
     },

@@ -20,7 +20,8 @@ export class EmbeddedDatabaseError extends Error {
 export function findProjectRoot(from = path.dirname(fileURLToPath(import.meta.url))): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, 'embedded-db', 'go.mod'))) return dir;
-    if (path.dirname(dir) === dir) throw new EmbeddedDatabaseError('embedded-db/go.mod not found above ' + from);
+    if (path.dirname(dir) === dir)
+      throw new EmbeddedDatabaseError('embedded-db/go.mod not found above ' + from);
   }
 }
 
@@ -31,7 +32,10 @@ function sourceHash(srcDir: string): string {
     .filter((f) => f === 'go.mod' || f === 'go.sum' || f.endsWith('.go'))
     .sort();
   for (const f of files) {
-    h.update(f).update('\0').update(readFileSync(path.join(srcDir, f))).update('\0');
+    h.update(f)
+      .update('\0')
+      .update(readFileSync(path.join(srcDir, f)))
+      .update('\0');
   }
   h.update(`${process.platform}-${process.arch}`);
   return h.digest('hex').slice(0, 16);
@@ -124,7 +128,9 @@ export async function startEmbeddedDatabase(opts: StartEmbeddedOptions): Promise
   const uri = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new EmbeddedDatabaseError(`embedded database not ready within ${opts.readyTimeoutMs ?? 30_000} ms`));
+      reject(
+        new EmbeddedDatabaseError(`embedded database not ready within ${opts.readyTimeoutMs ?? 30_000} ms`),
+      );
     }, opts.readyTimeoutMs ?? 30_000);
     child.once('error', (err) => {
       clearTimeout(timer);
@@ -132,7 +138,11 @@ export async function startEmbeddedDatabase(opts: StartEmbeddedOptions): Promise
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new EmbeddedDatabaseError(`embedded database exited (${code}) before it was ready:\n${stderrTail.join('\n')}`));
+      reject(
+        new EmbeddedDatabaseError(
+          `embedded database exited (${code}) before it was ready:\n${stderrTail.join('\n')}`,
+        ),
+      );
     });
     createInterface({ input: child.stdout }).on('line', (line) => {
       try {

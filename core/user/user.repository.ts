@@ -101,7 +101,9 @@ export interface UserFilter {
 export function createUserRepository(models: UserModels) {
   const { User, Team, Branch } = models;
   return {
-    async insertUser(u: Omit<UserRecord, 'id' | 'createdAt' | 'updatedAt' | 'deactivatedAt'>): Promise<UserRecord> {
+    async insertUser(
+      u: Omit<UserRecord, 'id' | 'createdAt' | 'updatedAt' | 'deactivatedAt'>,
+    ): Promise<UserRecord> {
       const doc = await User.create({
         ...u,
         teamId: oidOrUndefined(u.teamId),
@@ -144,6 +146,46 @@ export function createUserRepository(models: UserModels) {
         { returnDocument: 'after' },
       ).lean<UserLean>();
       return d ? toUser(d) : undefined;
+    },
+
+    /** Idempotent create-or-update by natural key (seed and imports). */
+    async upsertBranch(b: { name: string; region?: string | undefined }): Promise<BranchRecord> {
+      const d = await Branch.findOneAndUpdate(
+        { name: b.name },
+        { $set: { region: b.region } },
+        { upsert: true, returnDocument: 'after' },
+      ).lean<BranchLean>();
+      return toBranch(d as BranchLean);
+    },
+
+    async upsertTeam(t: { name: string; branchId: string }): Promise<TeamRecord> {
+      const d = await Team.findOneAndUpdate(
+        { branchId: oid(t.branchId), name: t.name },
+        { $setOnInsert: { branchId: oid(t.branchId), name: t.name } },
+        { upsert: true, returnDocument: 'after' },
+      ).lean<TeamLean>();
+      return toTeam(d as TeamLean);
+    },
+
+    async upsertUserByWecomId(
+      u: Omit<UserRecord, 'id' | 'createdAt' | 'updatedAt' | 'deactivatedAt' | 'active'>,
+    ): Promise<UserRecord> {
+      const d = await User.findOneAndUpdate(
+        { wecomUserId: u.wecomUserId },
+        {
+          $set: {
+            name: u.name,
+            role: u.role,
+            teamId: oidOrUndefined(u.teamId),
+            branchId: oidOrUndefined(u.branchId),
+            region: u.region,
+            productLines: u.productLines,
+          },
+          $setOnInsert: { active: true },
+        },
+        { upsert: true, returnDocument: 'after' },
+      ).lean<UserLean>();
+      return toUser(d as UserLean);
     },
 
     async insertBranch(b: { name: string; region?: string | undefined }): Promise<BranchRecord> {

@@ -22,7 +22,10 @@ export const listUsersQuery = z.strictObject({
   role: z.enum(ROLES).optional(),
   teamId: objectIdString.optional(),
   branchId: objectIdString.optional(),
-  active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  active: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
