@@ -4,7 +4,7 @@ import type { AppDeps, AppState } from './context.js';
 import { jsonBody } from './middleware/body.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
-import { buildOpenApi } from './openapi.js';
+import { buildOpenApi } from './openapi/index.js';
 import { authRouter } from './routes/auth.js';
 import { healthRouter } from './routes/health.js';
 import { orgRouter } from './routes/org.js';

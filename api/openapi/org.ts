@@ -1,36 +1,16 @@
-import { z } from 'zod';
 import { createBranchInput, createTeamInput, createUserInput, listUsersQuery } from '#core/user/user.schemas';
-import { devLoginInput } from './routes/auth.js';
-
-// Request bodies come from the same zod schemas the routes validate with, so the doc cannot drift.
-const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ 'application/json': { schema } });
-const errorResponse = (description: string) => ({ description, content: json(ref('Error')) });
-const ok = (description: string, schema: unknown) => ({ description, content: json(schema) });
-const body = (schema: z.ZodType) => ({ required: true, content: json(jsonSchema(schema)) });
-const idParam = {
-  name: 'id',
-  in: 'path',
-  required: true,
-  schema: { type: 'string', pattern: '^[a-f0-9]{24}$' },
-};
-const secured = [{ bearer: [] }];
-const authErrors = {
-  '401': errorResponse('Missing, tampered or expired token'),
-  '403': errorResponse('Role not allowed'),
-};
-
-function queryParams(schema: z.ZodObject) {
-  const js = jsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
-  return Object.entries(js.properties ?? {}).map(([name, s]) => ({
-    name,
-    in: 'query',
-    required: js.required?.includes(name) ?? false,
-    schema: s,
-  }));
-}
+import { devLoginInput } from '../routes/auth.js';
+import {
+  authErrors,
+  body,
+  errorResponse,
+  idParam,
+  ok,
+  queryParams,
+  ref,
+  secured,
+  type OpenApiFragment,
+} from './common.js';
 
 const scopeSchema = {
   oneOf: [
@@ -41,8 +21,8 @@ const scopeSchema = {
   ],
 };
 
-/** The OpenAPI 3.1 description of the HTTP API, served at GET /api/v1/openapi.json. */
-export function buildOpenApi(opts: { devLogin: boolean }) {
+/** Health, session and org-administration routes. */
+export function orgOpenApi(opts: { devLogin: boolean }): OpenApiFragment {
   const paths: Record<string, unknown> = {
     '/healthz': { get: { summary: 'Process is up', responses: { '200': ok('Up', { type: 'object' }) } } },
     '/readyz': {
@@ -152,9 +132,6 @@ export function buildOpenApi(opts: { devLogin: boolean }) {
         },
       },
     },
-    '/api/v1/openapi.json': {
-      get: { summary: 'This document', responses: { '200': ok('OpenAPI', { type: 'object' }) } },
-    },
   };
   if (opts.devLogin) {
     paths['/api/v1/auth/dev-login'] = {
@@ -176,57 +153,33 @@ export function buildOpenApi(opts: { devLogin: boolean }) {
     };
   }
   return {
-    openapi: '3.1.0',
-    info: {
-      title: 'Qibao API',
-      version: '0.1.0',
-      description: '企保 — WeCom-native CRM for insurance agencies',
-    },
-    components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas: {
-        Error: {
-          type: 'object',
-          required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['code', 'message'],
-              properties: {
-                code: { type: 'string', examples: ['VALIDATION_FAILED'] },
-                message: { type: 'string', description: 'Simplified Chinese, for users' },
-                details: { description: 'e.g. [{ path, message }] for VALIDATION_FAILED' },
-              },
-            },
-          },
+    paths,
+    schemas: {
+      User: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          role: { enum: ['agent', 'team_lead', 'branch_manager', 'admin'] },
+          wecomUserId: { type: 'string' },
+          teamId: { type: 'string' },
+          branchId: { type: 'string' },
+          region: { type: 'string' },
+          productLines: { type: 'array', items: { type: 'string' } },
+          active: { type: 'boolean' },
+          createdAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
         },
-        User: {
-          type: 'object',
-          properties: {
-            id: { type: 'string' },
-            name: { type: 'string' },
-            role: { enum: ['agent', 'team_lead', 'branch_manager', 'admin'] },
-            wecomUserId: { type: 'string' },
-            teamId: { type: 'string' },
-            branchId: { type: 'string' },
-            region: { type: 'string' },
-            productLines: { type: 'array', items: { type: 'string' } },
-            active: { type: 'boolean' },
-            createdAt: { type: 'string', format: 'date-time' },
-            updatedAt: { type: 'string', format: 'date-time' },
-          },
-        },
-        UserPage: {
-          type: 'object',
-          properties: {
-            items: { type: 'array', items: ref('User') },
-            total: { type: 'integer' },
-            page: { type: 'integer' },
-            pageSize: { type: 'integer' },
-          },
+      },
+      UserPage: {
+        type: 'object',
+        properties: {
+          items: { type: 'array', items: ref('User') },
+          total: { type: 'integer' },
+          page: { type: 'integer' },
+          pageSize: { type: 'integer' },
         },
       },
     },
-    paths,
   };
 }

@@ -1,0 +1,43 @@
+import { orgOpenApi } from './org.js';
+import type { OpenApiFragment } from './common.js';
+
+/** The OpenAPI 3.1 description of the HTTP API, served at GET /api/v1/openapi.json. Domains add fragments. */
+export function buildOpenApi(opts: { devLogin: boolean }) {
+  const fragments: OpenApiFragment[] = [orgOpenApi(opts)];
+  const paths: Record<string, unknown> = {
+    '/api/v1/openapi.json': {
+      get: { summary: 'This document', responses: { '200': { description: 'OpenAPI' } } },
+    },
+  };
+  const schemas: Record<string, unknown> = {
+    Error: {
+      type: 'object',
+      required: ['error'],
+      properties: {
+        error: {
+          type: 'object',
+          required: ['code', 'message'],
+          properties: {
+            code: { type: 'string', examples: ['VALIDATION_FAILED'] },
+            message: { type: 'string', description: 'Simplified Chinese, for users' },
+            details: { description: 'e.g. [{ path, message }] for VALIDATION_FAILED' },
+          },
+        },
+      },
+    },
+  };
+  for (const f of fragments) {
+    Object.assign(paths, f.paths);
+    Object.assign(schemas, f.schemas ?? {});
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Qibao API',
+      version: '0.1.0',
+      description: '企保 — WeCom-native CRM for insurance agencies',
+    },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, schemas },
+    paths,
+  };
+}
