@@ -1,0 +1,17 @@
+/// <reference types="@tarojs/taro" />
+
+declare module '*.png';
+declare module '*.svg';
+declare module '*.scss';
+
+declare namespace NodeJS {
+  interface ProcessEnv {
+    /** The platform being built, replaced at build time by Taro. */
+    TARO_ENV: 'weapp' | 'h5' | 'swan' | 'alipay' | 'tt' | 'qq' | 'jd' | 'rn' | 'harmony';
+    /** API origin, e.g. https://crm.example.com; empty = same origin (the H5 build served at /app). */
+    TARO_APP_API_BASE?: string;
+    /** "true" shows the development login screen (seeded users through the simulator). */
+    TARO_APP_DEV_LOGIN?: string;
+    TARO_APP_ID?: string;
+  }
+}
