@@ -5,6 +5,7 @@ import { jsonBody } from './middleware/body.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
 import { buildOpenApi } from './openapi/index.js';
+import { appRouter } from './routes/app.js';
 import { authRouter } from './routes/auth.js';
 import { healthRouter } from './routes/health.js';
 import { orgRouter } from './routes/org.js';
@@ -26,7 +27,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     ctx.body = openapi;
   });
 
-  for (const router of [healthRouter(deps), docs, authRouter(deps), orgRouter(deps)]) {
+  for (const router of [healthRouter(deps), docs, authRouter(deps), orgRouter(deps), appRouter(deps)]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
