@@ -1,0 +1,7 @@
+/** Customer failures. */
+export type CustomerErrorCode =
+  | 'CUSTOMER_PHONE_TAKEN'
+  | 'CUSTOMER_ID_NUMBER_TAKEN'
+  | 'CUSTOMER_OWNER_INVALID'
+  | 'CUSTOMER_REFERENCE_INVALID'
+  | 'HANDOVER_INVALID';

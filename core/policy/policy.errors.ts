@@ -1,0 +1,2 @@
+/** Policy failures. */
+export type PolicyErrorCode = 'POLICY_NUMBER_TAKEN';

@@ -1,0 +1,2 @@
+/** Ticket failures. */
+export type TicketErrorCode = 'TICKET_CLOSED';
