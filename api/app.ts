@@ -7,6 +7,7 @@ import { requestContext } from './middleware/request-context.js';
 import { buildOpenApi } from './openapi/index.js';
 import { appRouter } from './routes/app.js';
 import { authRouter } from './routes/auth.js';
+import { complianceRouter } from './routes/compliance.js';
 import { healthRouter } from './routes/health.js';
 import { orgRouter } from './routes/org.js';
 
@@ -27,7 +28,14 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     ctx.body = openapi;
   });
 
-  for (const router of [healthRouter(deps), docs, authRouter(deps), orgRouter(deps), appRouter(deps)]) {
+  for (const router of [
+    healthRouter(deps),
+    docs,
+    authRouter(deps),
+    orgRouter(deps),
+    complianceRouter(deps),
+    appRouter(deps),
+  ]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

@@ -1,4 +1,5 @@
 import type { AuthErrorCode } from './auth/auth.errors.js';
+import type { ComplianceErrorCode } from './compliance/compliance.errors.js';
 import type { UserErrorCode } from './user/user.errors.js';
 
 /** Errors any domain may raise. */
@@ -17,7 +18,7 @@ export type CommonErrorCode =
  * Every error code in Qibao. Adding a domain's codes here makes the API's exhaustive
  * code → HTTP status map (api/middleware/errors.ts) fail to compile until they are mapped.
  */
-export type ErrorCode = CommonErrorCode | AuthErrorCode | UserErrorCode;
+export type ErrorCode = CommonErrorCode | AuthErrorCode | ComplianceErrorCode | UserErrorCode;
 
 /** A field-level problem, for the `details` of VALIDATION_FAILED. */
 export interface FieldIssue {

@@ -1,5 +1,7 @@
 import { createAuthService } from './auth/auth.service.js';
 import { createTokenService } from './auth/token.js';
+import { createComplianceRepository } from './compliance/compliance.repository.js';
+import { createComplianceService } from './compliance/compliance.service.js';
 import type { Database } from './db/database.js';
 import { createUserRepository } from './user/user.repository.js';
 import { createUserService } from './user/user.service.js';
@@ -25,6 +27,11 @@ export function createServices(deps: CoreDeps) {
     repositories: { users },
     auth: createAuthService({ users, tokens }),
     users: createUserService({ users, clock: deps.clock }),
+    compliance: createComplianceService({
+      repo: createComplianceRepository(deps.db.models),
+      users,
+      clock: deps.clock,
+    }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

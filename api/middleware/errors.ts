@@ -22,6 +22,9 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   DB_UNAVAILABLE: 503,
   INTERNAL: 500,
+  COMPLIANCE_RULE_PATTERN_TAKEN: 409,
+  COMPLIANCE_RULE_PATTERN_INVALID: 422,
+  COMPLIANCE_HIT_NOT_OPEN: 409,
 };
 
 /** Errors thrown by Koa / body parsing (http-errors) carry a status; turn the known ones into AppErrors. */

@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
+import { registerComplianceModels } from '../compliance/compliance.model.js';
 import type { Logger } from '../logger.js';
 import { registerUserModels } from '../user/user.model.js';
 
@@ -6,6 +7,7 @@ import { registerUserModels } from '../user/user.model.js';
 function registerModels(conn: Connection) {
   return {
     ...registerUserModels(conn),
+    ...registerComplianceModels(conn),
   };
 }
 export type Models = ReturnType<typeof registerModels>;
