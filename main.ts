@@ -6,6 +6,7 @@ import { connectConfiguredDatabase } from '#core/db/bootstrap';
 import { EmbeddedDatabaseError } from '#core/db/embedded';
 import { createLogger } from '#core/logger';
 import { createServices } from '#core/services';
+import { startJobWorker } from '#jobs/worker';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -81,9 +82,9 @@ async function main(): Promise<void> {
       );
       return () => api.close();
     },
-    // The bot and job worker arrive with their issues; until then they are reported, not faked.
+    // The bot arrives with its issue; until then it is reported, not faked.
     bot: undefined,
-    jobs: undefined,
+    jobs: () => startJobWorker({ config, logger, db, services, clock }),
   };
   for (const name of components) {
     const start = starters[name];

@@ -152,6 +152,67 @@ const settings = {
     schema: z.url().default('https://api.weixin.qq.com'),
     meta: { description: 'WeChat server API base URL', secret: false },
   },
+  QIBAO_JOBS_WORKER_NAME: {
+    schema: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_.:-]{1,60}$/, 'letters, digits and _ . : - only')
+        .optional(),
+    ),
+    meta: {
+      description: 'Name of this job worker in locks and logs (default: host name and pid)',
+      secret: false,
+    },
+  },
+  QIBAO_JOBS_PROCESS_EVERY_SECONDS: {
+    schema: z.coerce.number().int().min(1).max(600).default(20),
+    meta: { description: 'How often the job worker polls for due jobs', secret: false },
+  },
+  QIBAO_QUIET_HOURS: {
+    schema: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM-HH:MM (Asia/Shanghai)')
+      .default('21:00-08:00'),
+    meta: {
+      description: 'Asia/Shanghai window in which non-urgent notifications are deferred (HH:MM-HH:MM)',
+      secret: false,
+    },
+  },
+  QIBAO_RENEWAL_OFFSETS_DAYS: {
+    schema: z
+      .string()
+      .default('60,30,7')
+      .transform((v, ctx) => {
+        const days = v.split(',').map((s) => Number(s.trim()));
+        if (days.length === 0 || days.some((d) => !Number.isInteger(d) || d < 1 || d > 366)) {
+          ctx.addIssue({ code: 'custom', message: 'comma-separated whole days between 1 and 366' });
+          return z.NEVER;
+        }
+        return [...new Set(days)].sort((a, b) => b - a);
+      }),
+    meta: { description: 'Days before expiry at which renewal reminders go out, e.g. 60,30,7', secret: false },
+  },
+  QIBAO_RENEWAL_ESCALATION_DAYS: {
+    schema: z.coerce.number().int().min(1).max(30).default(3),
+    meta: {
+      description: 'Days after the last renewal reminder without agent action before the team lead is told',
+      secret: false,
+    },
+  },
+  QIBAO_DIGEST_TIME: {
+    schema: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM (Asia/Shanghai)')
+      .default('08:30'),
+    meta: { description: 'Asia/Shanghai time of the daily digest to team leads and managers', secret: false },
+  },
+  QIBAO_CUSTOMER_MONTHLY_CAP: {
+    schema: z.coerce.number().int().min(1).max(31).default(4),
+    meta: {
+      description: 'WeCom customer messages (add_msg_template) Qibao prepares per customer per month',
+      secret: false,
+    },
+  },
 } satisfies Record<string, { schema: z.ZodType; meta: SettingMeta }>;
 
 type Settings = typeof settings;
@@ -195,6 +256,20 @@ export interface Config {
     apiBase: string;
   };
   wechat: { appId: string | undefined; appSecret: string | undefined; apiBase: string };
+  jobs: {
+    /** Unset → host name and pid. */
+    workerName: string | undefined;
+    processEverySeconds: number;
+  };
+  notifications: {
+    /** Asia/Shanghai minutes of day [start, end); the window may cross midnight. */
+    quietHours: { startMinute: number; endMinute: number };
+    customerMonthlyCap: number;
+    renewalOffsetsDays: number[];
+    renewalEscalationDays: number;
+    /** Asia/Shanghai minutes of day. */
+    digestMinute: number;
+  };
 }
 
 /** Thrown when the environment does not describe a valid configuration; the message names every bad key. */
@@ -255,7 +330,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       apiBase: e.WECOM_API_BASE,
     },
     wechat: { appId: e.WECHAT_MP_APPID, appSecret: e.WECHAT_MP_SECRET, apiBase: e.WECHAT_API_BASE },
+    jobs: { workerName: e.QIBAO_JOBS_WORKER_NAME, processEverySeconds: e.QIBAO_JOBS_PROCESS_EVERY_SECONDS },
+    notifications: {
+      quietHours: parseQuietHours(e.QIBAO_QUIET_HOURS),
+      customerMonthlyCap: e.QIBAO_CUSTOMER_MONTHLY_CAP,
+      renewalOffsetsDays: e.QIBAO_RENEWAL_OFFSETS_DAYS,
+      renewalEscalationDays: e.QIBAO_RENEWAL_ESCALATION_DAYS,
+      digestMinute: minuteOfDay(e.QIBAO_DIGEST_TIME),
+    },
   };
+}
+
+const minuteOfDay = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+function parseQuietHours(v: string): { startMinute: number; endMinute: number } {
+  const [start = '21:00', end = '08:00'] = v.split('-');
+  return { startMinute: minuteOfDay(start), endMinute: minuteOfDay(end) };
 }
 
 function pickKnown(env: Record<string, string | undefined>): Record<string, string | undefined> {

@@ -1,12 +1,14 @@
 import mongoose, { type Connection } from 'mongoose';
 import { registerComplianceModels } from '../compliance/compliance.model.js';
 import type { Logger } from '../logger.js';
+import { registerNotificationModels } from '../notification/notification.model.js';
 import { registerUserModels } from '../user/user.model.js';
 
 /** Every model of the application, registered on one connection. Domains add theirs here. */
 function registerModels(conn: Connection) {
   return {
     ...registerUserModels(conn),
+    ...registerNotificationModels(conn),
     ...registerComplianceModels(conn),
   };
 }
