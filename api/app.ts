@@ -9,7 +9,9 @@ import { appRouter } from './routes/app.js';
 import { authRouter } from './routes/auth.js';
 import { complianceRouter } from './routes/compliance.js';
 import { healthRouter } from './routes/health.js';
+import { devSimulatorRouter } from './routes/dev-simulator.js';
 import { orgRouter } from './routes/org.js';
+import { wecomRouter } from './routes/wecom.js';
 
 /** The Koa application. Does not listen: `startApiServer` or tests (`request(app.callback())`) do. */
 export function createApp(deps: AppDeps): Koa<AppState> {
@@ -20,7 +22,12 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 
   app.use(requestContext(deps.logger));
   app.use(errorHandler());
+  // WeCom posts XML: its router reads the raw body itself, so it sits before the JSON parser.
+  const wecom = wecomRouter(deps);
+  app.use(wecom.routes());
+  app.use(wecom.allowedMethods());
   app.use(jsonBody(deps.config.bodyLimitBytes));
+  if (deps.config.env === 'development') app.use(devSimulatorRouter(deps).routes());
 
   const openapi = buildOpenApi({ devLogin: deps.config.env === 'development' });
   const docs = new Router<AppState>();

@@ -152,6 +152,27 @@ const settings = {
     schema: z.url().default('https://api.weixin.qq.com'),
     meta: { description: 'WeChat server API base URL', secret: false },
   },
+  WECOM_CALLBACK_MAX_SKEW_SECONDS: {
+    schema: z.coerce.number().int().min(0).max(86_400).default(300),
+    meta: {
+      description: 'Callbacks whose timestamp is further than this from now are refused; 0 turns the check off',
+      secret: false,
+    },
+  },
+  WECOM_SIMULATOR_PORT: {
+    schema: port(3900),
+    meta: {
+      description: 'Loopback port of the WeCom/WeChat simulator started in development without WECOM_CORP_ID',
+      secret: false,
+    },
+  },
+  WECOM_SIMULATOR_TOKEN_TTL_SECONDS: {
+    schema: z.coerce.number().int().min(5).max(7200).default(7200),
+    meta: {
+      description: 'Lifetime of access_tokens the simulator issues (short values exercise token refresh)',
+      secret: false,
+    },
+  },
   QIBAO_JOBS_WORKER_NAME: {
     schema: optionalString.pipe(
       z
@@ -254,6 +275,10 @@ export interface Config {
     token: string | undefined;
     encodingAesKey: string | undefined;
     apiBase: string;
+    /** Callback timestamps further than this from now are refused (0 = no check). */
+    callbackMaxSkewSeconds: number;
+    /** The local simulator used when `configured` is false. */
+    simulator: { port: number; tokenTtlSeconds: number };
   };
   wechat: { appId: string | undefined; appSecret: string | undefined; apiBase: string };
   jobs: {
@@ -328,6 +353,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       token: e.WECOM_TOKEN,
       encodingAesKey: e.WECOM_ENCODING_AES_KEY,
       apiBase: e.WECOM_API_BASE,
+      callbackMaxSkewSeconds: e.WECOM_CALLBACK_MAX_SKEW_SECONDS,
+      simulator: { port: e.WECOM_SIMULATOR_PORT, tokenTtlSeconds: e.WECOM_SIMULATOR_TOKEN_TTL_SECONDS },
     },
     wechat: { appId: e.WECHAT_MP_APPID, appSecret: e.WECHAT_MP_SECRET, apiBase: e.WECHAT_API_BASE },
     jobs: { workerName: e.QIBAO_JOBS_WORKER_NAME, processEverySeconds: e.QIBAO_JOBS_PROCESS_EVERY_SECONDS },

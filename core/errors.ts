@@ -1,6 +1,7 @@
 import type { AuthErrorCode } from './auth/auth.errors.js';
 import type { ComplianceErrorCode } from './compliance/compliance.errors.js';
 import type { UserErrorCode } from './user/user.errors.js';
+import type { WecomErrorCode } from './wecom/wecom.errors.js';
 
 /** Errors any domain may raise. */
 export type CommonErrorCode =
@@ -18,7 +19,7 @@ export type CommonErrorCode =
  * Every error code in Qibao. Adding a domain's codes here makes the API's exhaustive
  * code → HTTP status map (api/middleware/errors.ts) fail to compile until they are mapped.
  */
-export type ErrorCode = CommonErrorCode | AuthErrorCode | ComplianceErrorCode | UserErrorCode;
+export type ErrorCode = CommonErrorCode | AuthErrorCode | ComplianceErrorCode | UserErrorCode | WecomErrorCode;
 
 /** A field-level problem, for the `details` of VALIDATION_FAILED. */
 export interface FieldIssue {

@@ -3,8 +3,10 @@ import { createTokenService } from './auth/token.js';
 import { createComplianceRepository } from './compliance/compliance.repository.js';
 import { createComplianceService } from './compliance/compliance.service.js';
 import type { Database } from './db/database.js';
+import { silentLogger, type Logger } from './logger.js';
 import { createUserRepository } from './user/user.repository.js';
 import { createUserService } from './user/user.service.js';
+import { createWecomIntegration, type WecomIntegrationDeps } from './wecom/integration.js';
 
 /** What the core needs from the outside world. */
 export interface CoreDeps {
@@ -13,6 +15,9 @@ export interface CoreDeps {
   secret: string;
   sessionTtlSeconds: number;
   clock: () => Date;
+  logger?: Logger;
+  /** WeCom/WeChat settings and test seams; absent → callbacks answer 503 and the clients refuse. */
+  wecom?: Pick<WecomIntegrationDeps, 'settings' | 'sleep' | 'fetch' | 'timing' | 'contactPorts'>;
 }
 
 /** Builds repositories and services once; API, bot and jobs share them. */
@@ -27,6 +32,14 @@ export function createServices(deps: CoreDeps) {
     repositories: { users },
     auth: createAuthService({ users, tokens }),
     users: createUserService({ users, clock: deps.clock }),
+    wecom: createWecomIntegration({
+      models: deps.db.models,
+      users,
+      logger: deps.logger ?? silentLogger(),
+      clock: deps.clock,
+      settings: undefined,
+      ...deps.wecom,
+    }),
     compliance: createComplianceService({
       repo: createComplianceRepository(deps.db.models),
       users,

@@ -3,11 +3,13 @@ import { registerComplianceModels } from '../compliance/compliance.model.js';
 import type { Logger } from '../logger.js';
 import { registerNotificationModels } from '../notification/notification.model.js';
 import { registerUserModels } from '../user/user.model.js';
+import { registerWecomModels } from '../wecom/wecom.model.js';
 
 /** Every model of the application, registered on one connection. Domains add theirs here. */
 function registerModels(conn: Connection) {
   return {
     ...registerUserModels(conn),
+    ...registerWecomModels(conn),
     ...registerNotificationModels(conn),
     ...registerComplianceModels(conn),
   };

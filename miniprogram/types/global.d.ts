@@ -13,5 +13,7 @@ declare namespace NodeJS {
     /** "true" shows the development login screen (seeded users through the simulator). */
     TARO_APP_DEV_LOGIN?: string;
     TARO_APP_ID?: string;
+    /** Subscribe-message templates of the mini-program: "claim:<templateId>,renewal:<templateId>". */
+    TARO_APP_SUBSCRIBE_TEMPLATES?: string;
   }
 }

@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '理赔进度',
+  enablePullDownRefresh: true,
+});
