@@ -136,19 +136,17 @@ export function createClaimRepository(models: ClaimModels) {
     },
 
     /**
-     * Moves a claim from `from` to `entry.to` and appends the timeline entry in one atomic update.
-     * The status (and the timeline length) in the filter make it a compare-and-set: a concurrent
-     * transition makes this one return undefined instead of both succeeding.
+     * Appends a timeline entry (and its status) if the timeline is exactly `entry.seq - 1` long.
+     * Mutual exclusion between writers comes from the outbox event's unique key (see ClaimService);
+     * this filter only keeps a repeated apply from adding the entry twice.
      */
-    async transition(
-      scope: DataScope,
+    async applyEntry(
       id: string,
-      from: ClaimStatus,
       entry: ClaimTimelineEntry,
       set: { amountPaid?: number | undefined },
     ): Promise<ClaimRecord | undefined> {
       const d = await Claim.findOneAndUpdate(
-        { ...scopeFilter(scope), _id: oid(id), status: from, timeline: { $size: entry.seq - 1 } },
+        { _id: oid(id), timeline: { $size: entry.seq - 1 } },
         {
           $set: { status: entry.to, ...(set.amountPaid !== undefined ? { amountPaid: set.amountPaid } : {}) },
           $push: { timeline: entry },

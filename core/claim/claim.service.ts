@@ -35,26 +35,52 @@ export function createClaimService(deps: {
 }) {
   const { claims } = deps;
 
-  async function emit(claim: ClaimRecord, entry: ClaimTimelineEntry) {
-    // The dedupe key is the claim and timeline position: a retried emit lands once.
-    await deps.events.append({
-      type: entry.from ? 'claim.transitioned' : 'claim.reported',
-      dedupeKey: `claim:${claim.id}:${entry.seq}`,
-      occurredAt: entry.at,
-      actorId: entry.actorId,
-      customerId: claim.customerId,
-      ownership: claim.ownership,
-      aggregateType: 'claim',
-      aggregateId: claim.id,
-      payload: {
-        number: claim.number,
-        policyId: claim.policyId,
-        from: entry.from ?? null,
-        to: entry.to,
-        note: entry.note ?? null,
-        seq: entry.seq,
-      },
-    });
+  const eventFor = (claim: ClaimRecord, entry: ClaimTimelineEntry, amountPaid: number | undefined) => ({
+    type: entry.from ? ('claim.transitioned' as const) : ('claim.reported' as const),
+    // Claim + timeline position: the unique key that makes this the one transition at that position.
+    dedupeKey: `claim:${claim.id}:${entry.seq}`,
+    occurredAt: entry.at,
+    actorId: entry.actorId,
+    customerId: claim.customerId,
+    ownership: claim.ownership,
+    aggregateType: 'claim' as const,
+    aggregateId: claim.id,
+    payload: {
+      number: claim.number,
+      policyId: claim.policyId,
+      seq: entry.seq,
+      from: entry.from ?? null,
+      to: entry.to,
+      note: entry.note ?? null,
+      actorName: entry.actorName ?? null,
+      amountPaid: amountPaid ?? null,
+    },
+  });
+
+  /**
+   * Applies outbox transitions that the claim document is missing (a writer that crashed between
+   * claiming its position and updating the claim). The outbox is the commit point, so this rolls forward.
+   */
+  async function rollForward(claim: ClaimRecord): Promise<void> {
+    const events = await deps.events.listForAggregate(claim.id);
+    const bySeq = new Map(events.map((e) => [Number(e.payload.seq), e]));
+    for (let seq = claim.timeline.length + 1; bySeq.has(seq); seq++) {
+      const p = bySeq.get(seq)!.payload;
+      const str = (k: string) => (typeof p[k] === 'string' ? (p[k] as string) : undefined);
+      await claims.applyEntry(
+        claim.id,
+        {
+          seq,
+          from: str('from') as ClaimStatus | undefined,
+          to: str('to') as ClaimStatus,
+          at: bySeq.get(seq)!.occurredAt,
+          actorId: bySeq.get(seq)!.actorId,
+          actorName: str('actorName'),
+          note: str('note'),
+        },
+        { amountPaid: typeof p.amountPaid === 'number' ? p.amountPaid : undefined },
+      );
+    }
   }
 
   return {
@@ -100,7 +126,7 @@ export function createClaimService(deps: {
         }
         throw err;
       }
-      await emit(claim, entry);
+      await deps.events.append(eventFor(claim, entry, undefined));
       await deps.audit.record(actor, 'create', 'claim', claim.id, [
         { field: 'status', before: null, after: 'reported' },
         { field: 'amountClaimed', before: null, after: claim.amountClaimed },
@@ -140,16 +166,18 @@ export function createClaimService(deps: {
         actorName,
         note: input.note,
       };
-      const after = await claims.transition(principal.scope, id, current.status, entry, {
-        amountPaid: input.amountPaid,
-      });
-      if (!after) {
-        // Someone moved it first: answer from the state it is in now.
+      // Concurrency: the outbox insert with the unique key claim:<id>:<seq> is the commit point. Of two
+      // writers racing for the same position exactly one inserts; the other gets a 409. This does not rely
+      // on findOneAndUpdate being atomic, which FerretDB 1.x (read-modify-write) does not guarantee.
+      const won = await deps.events.append(eventFor(current, entry, input.amountPaid));
+      if (!won) {
+        await rollForward(current);
         const now = await claims.findById(principal.scope, id);
         if (!now) throw claimNotFound();
         throw illegalTransition(now.status, input.to);
       }
-      await emit(after, entry);
+      const after = await claims.applyEntry(id, entry, { amountPaid: input.amountPaid });
+      if (!after) throw new Error(`claim ${id}: timeline moved after position ${entry.seq} was claimed`);
       await deps.audit.record(
         actor,
         'transition',

@@ -63,8 +63,11 @@ export type NewDomainEvent = Omit<DomainEvent, 'id' | 'status' | 'attempts'>;
 export function createEventRepository(models: EventModels) {
   const { DomainEvent } = models;
   return {
-    /** Inserts once per dedupe key; a retry of the same write is a no-op. */
-    async append(e: NewDomainEvent): Promise<void> {
+    /**
+     * Inserts once per dedupe key: true when this call inserted it, false when the key already existed
+     * (a retry, or another writer that claimed the same key first — the unique index decides).
+     */
+    async append(e: NewDomainEvent): Promise<boolean> {
       try {
         await DomainEvent.create({
           ...e,
@@ -74,9 +77,20 @@ export function createEventRepository(models: EventModels) {
           status: 'pending',
           attempts: 0,
         });
+        return true;
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err;
+        return false;
       }
+    },
+
+    /** All events of one aggregate (e.g. a claim), oldest first; bounded. */
+    async listForAggregate(aggregateId: string, limit = 200): Promise<DomainEvent[]> {
+      const docs = await DomainEvent.find({ aggregateId: oid(aggregateId) })
+        .sort({ occurredAt: 1, _id: 1 })
+        .limit(limit)
+        .lean<EventLean[]>();
+      return docs.map(toEvent);
     },
 
     /** A customer's events, newest first (timeline). Scoped like every customer-owned read. */
