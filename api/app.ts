@@ -8,6 +8,7 @@ import { buildOpenApi } from './openapi/index.js';
 import { appRouter } from './routes/app.js';
 import { authRouter } from './routes/auth.js';
 import { complianceRouter } from './routes/compliance.js';
+import { customer360Routers } from './routes/customer360.js';
 import { healthRouter } from './routes/health.js';
 import { devSimulatorRouter } from './routes/dev-simulator.js';
 import { orgRouter } from './routes/org.js';
@@ -43,6 +44,11 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     complianceRouter(deps),
     appRouter(deps),
   ]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  // Customer 360 (customers, policies, claims, interactions, tasks, tickets, handover, audit).
+  for (const router of customer360Routers(deps)) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

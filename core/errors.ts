@@ -1,5 +1,9 @@
 import type { AuthErrorCode } from './auth/auth.errors.js';
 import type { ComplianceErrorCode } from './compliance/compliance.errors.js';
+import type { ClaimErrorCode } from './claim/claim.errors.js';
+import type { CustomerErrorCode } from './customer/customer.errors.js';
+import type { PolicyErrorCode } from './policy/policy.errors.js';
+import type { TicketErrorCode } from './ticket/ticket.errors.js';
 import type { UserErrorCode } from './user/user.errors.js';
 import type { WecomErrorCode } from './wecom/wecom.errors.js';
 
@@ -19,7 +23,16 @@ export type CommonErrorCode =
  * Every error code in Qibao. Adding a domain's codes here makes the API's exhaustive
  * code → HTTP status map (api/middleware/errors.ts) fail to compile until they are mapped.
  */
-export type ErrorCode = CommonErrorCode | AuthErrorCode | ComplianceErrorCode | UserErrorCode | WecomErrorCode;
+export type ErrorCode =
+  | CommonErrorCode
+  | AuthErrorCode
+  | ComplianceErrorCode
+  | UserErrorCode
+  | WecomErrorCode
+  | CustomerErrorCode
+  | PolicyErrorCode
+  | ClaimErrorCode
+  | TicketErrorCode;
 
 /** A field-level problem, for the `details` of VALIDATION_FAILED. */
 export interface FieldIssue {

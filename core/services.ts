@@ -2,6 +2,7 @@ import { createAuthService } from './auth/auth.service.js';
 import { createTokenService } from './auth/token.js';
 import { createComplianceRepository } from './compliance/compliance.repository.js';
 import { createComplianceService } from './compliance/compliance.service.js';
+import { createCustomerDomain } from './customer/customer.domain.js';
 import type { Database } from './db/database.js';
 import { silentLogger, type Logger } from './logger.js';
 import { createUserRepository } from './user/user.repository.js';
@@ -40,6 +41,7 @@ export function createServices(deps: CoreDeps) {
       settings: undefined,
       ...deps.wecom,
     }),
+    ...createCustomerDomain({ db: deps.db, secret: deps.secret, clock: deps.clock, users }),
     compliance: createComplianceService({
       repo: createComplianceRepository(deps.db.models),
       users,

@@ -1,7 +1,15 @@
 import mongoose, { type Connection } from 'mongoose';
 import { registerComplianceModels } from '../compliance/compliance.model.js';
+import { registerAuditModels } from '../audit/audit.model.js';
+import { registerClaimModels } from '../claim/claim.model.js';
+import { registerCustomerModels } from '../customer/customer.model.js';
+import { registerEventModels } from '../events/events.model.js';
+import { registerInteractionModels } from '../interaction/interaction.model.js';
 import type { Logger } from '../logger.js';
 import { registerNotificationModels } from '../notification/notification.model.js';
+import { registerPolicyModels } from '../policy/policy.model.js';
+import { registerTaskModels } from '../task/task.model.js';
+import { registerTicketModels } from '../ticket/ticket.model.js';
 import { registerUserModels } from '../user/user.model.js';
 import { registerWecomModels } from '../wecom/wecom.model.js';
 
@@ -9,9 +17,17 @@ import { registerWecomModels } from '../wecom/wecom.model.js';
 function registerModels(conn: Connection) {
   return {
     ...registerUserModels(conn),
-    ...registerWecomModels(conn),
-    ...registerNotificationModels(conn),
     ...registerComplianceModels(conn),
+    ...registerNotificationModels(conn),
+    ...registerCustomerModels(conn),
+    ...registerPolicyModels(conn),
+    ...registerClaimModels(conn),
+    ...registerInteractionModels(conn),
+    ...registerTaskModels(conn),
+    ...registerTicketModels(conn),
+    ...registerEventModels(conn),
+    ...registerAuditModels(conn),
+    ...registerWecomModels(conn),
   };
 }
 export type Models = ReturnType<typeof registerModels>;
