@@ -112,7 +112,7 @@ export function createPolicyService(deps: {
       await deps.events.append({
         type: 'policy.created',
         dedupeKey: `policy:${created.id}:created`,
-        occurredAt: created.createdAt,
+        occurredAt: deps.clock(),
         actorId: principal.userId,
         customerId: customer.id,
         ownership: customer.ownership,

@@ -105,7 +105,7 @@ export function computeSegmentation(input: SegmentationInput): Segmentation {
   }
 
   const lastContact = input.lastInteractionAt ?? input.customerCreatedAt;
-  const idleDays = Math.floor((input.now.getTime() - lastContact.getTime()) / DAY);
+  const idleDays = Math.max(0, Math.floor((input.now.getTime() - lastContact.getTime()) / DAY));
   const contactText = input.lastInteractionAt ? `最近沟通 ${idleDays} 天前` : `建档 ${idleDays} 天，尚无沟通`;
   let lifecycle: Lifecycle;
   let lifecycleReason: string;

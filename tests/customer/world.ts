@@ -27,14 +27,9 @@ export async function buildWorld(db: () => Database, opts: { clock?: () => Date 
     managerB: await org.user('branch_manager', { branch: branchB }),
     admin: await org.user('admin'),
   };
-  const tokens = new Map<string, string>();
+  // A fresh token per call: tests move the clock, and a cached token would expire under them.
   async function auth(u: UserRecord) {
-    let tok = tokens.get(u.id);
-    if (!tok) {
-      tok = await t.tokenFor(u);
-      tokens.set(u.id, tok);
-    }
-    return `Bearer ${tok}`;
+    return `Bearer ${await t.tokenFor(u)}`;
   }
   return { t, org, users, teams: { teamA1, teamA2, teamB1 }, f: customerFactory(() => t.services), auth };
 }
