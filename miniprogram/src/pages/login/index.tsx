@@ -84,7 +84,7 @@ export default function LoginPage() {
             onInput={(e) => setOtherId(e.detail.value.trim())}
           />
           <Button
-            className="btn-primary login__go"
+            className={`btn-primary login__go ${otherId === '' || busy !== null ? 'btn-primary--disabled' : ''}`}
             size="mini"
             disabled={otherId === '' || busy !== null}
             onClick={() => void loginStaff(otherId)}

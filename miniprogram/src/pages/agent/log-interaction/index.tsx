@@ -148,7 +148,11 @@ export default function LogInteractionPage() {
         </View>
       )}
 
-      <Button className="btn-primary" disabled={saving || !customerId} onClick={() => void submit()}>
+      <Button
+        className={`btn-primary ${saving || !customerId ? 'btn-primary--disabled' : ''}`}
+        disabled={saving || !customerId}
+        onClick={() => void submit()}
+      >
         {saving ? '保存中…' : '保存'}
       </Button>
     </View>

@@ -159,7 +159,11 @@ function ReportForm({ policies, preset }: { policies: Policy[]; preset: string |
           ))}
         </View>
       )}
-      <Button className="btn-primary" disabled={saving} onClick={() => void submit()}>
+      <Button
+        className={`btn-primary ${saving ? 'btn-primary--disabled' : ''}`}
+        disabled={saving}
+        onClick={() => void submit()}
+      >
         {saving ? '提交中…' : '提交报案'}
       </Button>
     </View>

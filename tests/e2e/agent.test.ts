@@ -1,0 +1,74 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { expectNoPageErrors, useE2E } from './harness.js';
+import { buildScenario } from './scenario.js';
+
+const e2e = useE2E();
+let world: Awaited<ReturnType<typeof buildScenario>>;
+
+beforeAll(async () => {
+  world = await buildScenario(e2e.db(), e2e.t().services);
+});
+
+describe('agent mode in the H5 build (张伟 logs in through the development login screen)', () => {
+  test('an agent searches zs, opens 张三, logs a visit and sees it on the timeline', async () => {
+    const p = await e2e.openPage();
+    const { page } = p;
+    const see = (text: string) => page.getByText(text).first().waitFor();
+    await p.go('/pages/login/index');
+    await expect.poll(() => page.getByText('开发环境登录').count()).toBe(1);
+    await p.shot('01-login');
+
+    await page.getByText('张伟', { exact: true }).click();
+    await see('张伟，你好');
+    await see('回访张三：续保方案');
+    await see('还有 20 天到期');
+    await p.shot('02-workbench');
+
+    await page.getByText('客户', { exact: true }).click();
+    const search = page.locator('input').first();
+    await search.fill('zs');
+    await search.press('Enter');
+    await page.getByText('赵四', { exact: true }).waitFor();
+    await expect.poll(() => page.getByText('王五', { exact: true }).count()).toBe(0);
+    await p.shot('03-customers-zs');
+
+    await page.getByText('张三', { exact: true }).click();
+    await see('平安福重疾险');
+    for (const section of ['客户分层', '保单（2）', '理赔（1）', '沟通时间线', '家庭', '软信息']) {
+      await see(section);
+    }
+    await see('审核中');
+    await see('还有 20 天到期');
+    await p.shot('04-customer-360');
+
+    await page.getByText('记一笔', { exact: true }).click();
+    await see('沟通内容');
+    await page.locator('textarea').fill('聊到孩子明年出国读书，想了解教育金');
+    await page.getByText('教育金', { exact: true }).click();
+    await p.shot('05-log-interaction');
+    await page.getByText('保存', { exact: true }).click();
+
+    // Back on 客户详情, which reloads: the new visit is on the timeline with its needs tag.
+    await page.getByText('拜访：聊到孩子明年出国读书，想了解教育金').waitFor({ timeout: 15_000 });
+    await see('需求：教育金');
+    await p.shot('06-timeline-after-visit');
+
+    const stored = await e2e.t().services.interactions.list(
+      {
+        kind: 'staff',
+        userId: world.zhangwei.id,
+        role: 'agent',
+        scope: { level: 'own', userId: world.zhangwei.id },
+      },
+      { customerId: world.zhangsan.id, page: 1, pageSize: 20 },
+    );
+    expect(stored.items).toEqual([
+      expect.objectContaining({
+        type: 'visit',
+        summary: '聊到孩子明年出国读书，想了解教育金',
+        tags: ['教育金'],
+      }),
+    ]);
+    expectNoPageErrors(p);
+  }, 120_000);
+});
