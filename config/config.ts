@@ -152,10 +152,39 @@ const settings = {
     schema: z.url().default('https://api.weixin.qq.com'),
     meta: { description: 'WeChat server API base URL', secret: false },
   },
+  WECOM_ARCHIVE_SDK_PATH: {
+    schema: optionalString,
+    meta: {
+      description:
+        "Path to Tencent's libWeWorkFinanceSdk_C.so (chat archive, needs koffi). Unset: archive ingestion off",
+      secret: false,
+    },
+  },
+  WECOM_ARCHIVE_SECRET: {
+    schema: optionalString,
+    meta: { description: 'Chat-archive (会话内容存档) Secret', secret: true },
+  },
+  WECOM_ARCHIVE_PRIVATE_KEYS_DIR: {
+    schema: optionalString,
+    meta: {
+      description:
+        'Directory of the chat-archive RSA private keys, one <publickey_ver>.pem each (keep old versions)',
+      secret: false,
+    },
+  },
+  WECOM_ARCHIVE_STALE_AFTER_HOURS: {
+    schema: z.coerce.number().int().min(1).max(96).default(12),
+    meta: {
+      description:
+        'Alert the compliance owner when no chat-archive pull succeeded for this long (WeCom keeps 5 days)',
+      secret: false,
+    },
+  },
   WECOM_CALLBACK_MAX_SKEW_SECONDS: {
     schema: z.coerce.number().int().min(0).max(86_400).default(300),
     meta: {
-      description: 'Callbacks whose timestamp is further than this from now are refused; 0 turns the check off',
+      description:
+        'Callbacks whose timestamp is further than this from now are refused; 0 turns the check off',
       secret: false,
     },
   },
@@ -211,7 +240,10 @@ const settings = {
         }
         return [...new Set(days)].sort((a, b) => b - a);
       }),
-    meta: { description: 'Days before expiry at which renewal reminders go out, e.g. 60,30,7', secret: false },
+    meta: {
+      description: 'Days before expiry at which renewal reminders go out, e.g. 60,30,7',
+      secret: false,
+    },
   },
   QIBAO_RENEWAL_ESCALATION_DAYS: {
     schema: z.coerce.number().int().min(1).max(30).default(3),
@@ -281,6 +313,14 @@ export interface Config {
     simulator: { port: number; tokenTtlSeconds: number };
   };
   wechat: { appId: string | undefined; appSecret: string | undefined; apiBase: string };
+  /** Chat archive (会话内容存档) ingestion for compliance; `enabled` when the SDK path is set. */
+  chatArchive: {
+    enabled: boolean;
+    sdkPath: string | undefined;
+    secret: string | undefined;
+    privateKeysDir: string | undefined;
+    staleAfterHours: number;
+  };
   jobs: {
     /** Unset → host name and pid. */
     workerName: string | undefined;
@@ -332,6 +372,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       if (!e[key]) problems.push({ key, message: 'is required when WECOM_CORP_ID is set' });
     }
   }
+  if (e.WECOM_ARCHIVE_SDK_PATH) {
+    // The archive needs the corp, its own secret and the private keys; half a setup fails at night.
+    for (const key of ['WECOM_CORP_ID', 'WECOM_ARCHIVE_SECRET', 'WECOM_ARCHIVE_PRIVATE_KEYS_DIR'] as const) {
+      if (!e[key]) problems.push({ key, message: 'is required when WECOM_ARCHIVE_SDK_PATH is set' });
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -357,6 +403,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       simulator: { port: e.WECOM_SIMULATOR_PORT, tokenTtlSeconds: e.WECOM_SIMULATOR_TOKEN_TTL_SECONDS },
     },
     wechat: { appId: e.WECHAT_MP_APPID, appSecret: e.WECHAT_MP_SECRET, apiBase: e.WECHAT_API_BASE },
+    chatArchive: {
+      enabled: Boolean(e.WECOM_ARCHIVE_SDK_PATH),
+      sdkPath: e.WECOM_ARCHIVE_SDK_PATH,
+      secret: e.WECOM_ARCHIVE_SECRET,
+      privateKeysDir: e.WECOM_ARCHIVE_PRIVATE_KEYS_DIR,
+      staleAfterHours: e.WECOM_ARCHIVE_STALE_AFTER_HOURS,
+    },
     jobs: { workerName: e.QIBAO_JOBS_WORKER_NAME, processEverySeconds: e.QIBAO_JOBS_PROCESS_EVERY_SECONDS },
     notifications: {
       quietHours: parseQuietHours(e.QIBAO_QUIET_HOURS),
