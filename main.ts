@@ -6,6 +6,9 @@ import { connectConfiguredDatabase } from '#core/db/bootstrap';
 import { EmbeddedDatabaseError } from '#core/db/embedded';
 import { createLogger } from '#core/logger';
 import { createServices } from '#core/services';
+import { createUserRepository } from '#core/user/user.repository';
+import { resolveWecomSettings } from '#core/wecom/settings';
+import { startDevSimulator } from './simulator/dev.js';
 import { startJobWorker } from '#jobs/worker';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -72,7 +75,20 @@ async function main(): Promise<void> {
       void shutdown('embedded database exited', 1);
     }
   });
-  const services = createServices({ db, secret, sessionTtlSeconds: config.sessionTtlSeconds, clock });
+  // Development without WECOM_CORP_ID: a local simulator stands in for WeCom and WeChat.
+  const simulator =
+    config.env === 'development' && !config.wecom.configured
+      ? await startDevSimulator({ config, logger, users: createUserRepository(db.models) })
+      : undefined;
+  if (simulator) stops.push({ name: 'wecom simulator', stop: () => simulator.close() });
+  const services = createServices({
+    db,
+    secret,
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    clock,
+    logger,
+    wecom: { settings: resolveWecomSettings(config, simulator?.url) },
+  });
 
   const starters: Record<Component, (() => Promise<Stop>) | undefined> = {
     api: async () => {
@@ -93,6 +109,12 @@ async function main(): Promise<void> {
       continue;
     }
     stops.push({ name, stop: await start() });
+  }
+  // Stored WeCom callbacks are handled where their handlers live (api now, bot later); the sweep also
+  // picks up callbacks a previous process acked but did not finish.
+  if (components.includes('api') || components.includes('bot')) {
+    services.wecom.dispatcher.start();
+    stops.push({ name: 'wecom callbacks', stop: () => services.wecom.dispatcher.stop() });
   }
   logger.info({ components, env: config.env, embedded: database.embedded }, 'Qibao started');
 }

@@ -454,6 +454,27 @@ export function createSimulator(opts: SimulatorOptions) {
     }
     ctx.body = await sim.say(b.userId, b.text);
   });
+  // Acting as WeCom on request (scripts/simulate.ts): the action names mirror the methods below.
+  router.post('/__sim/act', async (ctx) => {
+    const b = body(ctx);
+    const s = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
+    const contact = { userId: s('userId'), externalUserId: s('externalUserId') };
+    const actions: Record<string, () => Promise<unknown>> = {
+      say: () => sim.say(s('userId'), s('text')),
+      'enter-agent': () => sim.enterAgent(s('userId')),
+      'add-contact': () =>
+        sim.addExternalContact({ ...contact, ...(s('state') ? { state: s('state') } : {}) }),
+      'customer-deletes': () => sim.customerDeletesMember(contact),
+      'member-deletes': () => sim.memberDeletesCustomer(contact),
+    };
+    const act = actions[s('action')];
+    if (!act || !s('userId')) {
+      ctx.status = 400;
+      ctx.body = { error: `action must be one of ${Object.keys(actions).join(', ')}, with userId` };
+      return;
+    }
+    ctx.body = await act();
+  });
   router.post('/__sim/faults', (ctx) => {
     const b = body(ctx);
     sim.injectFault(String(b.path), Number(b.errcode), Number(b.times ?? 1));
