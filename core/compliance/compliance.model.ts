@@ -159,7 +159,23 @@ const archiveFailureSchema = new Schema(
 archiveFailureSchema.index({ msgid: 1 }, { unique: true });
 archiveFailureSchema.index({ resolvedAt: 1, seq: 1 });
 
+// What Qibao last pushed to WeCom's intercept rules (敏感词规则): the sync diffs against this, so it
+// never touches rules the enterprise manages by hand in the admin console.
+const interceptRuleSchema = new Schema(
+  {
+    ruleId: { type: String, required: true },
+    ruleName: { type: String, required: true },
+    words: { type: [String], default: [] },
+    interceptType: { type: Number, enum: [1, 2], required: true },
+    lexiconVersion: { type: Number, required: true },
+  },
+  { timestamps: true },
+);
+interceptRuleSchema.index({ ruleId: 1 }, { unique: true });
+interceptRuleSchema.index({ ruleName: 1 });
+
 export type RuleDoc = InferSchemaType<typeof ruleSchema>;
+export type InterceptRuleDoc = InferSchemaType<typeof interceptRuleSchema>;
 export type LexiconDoc = InferSchemaType<typeof lexiconSchema>;
 export type LexiconChangeDoc = InferSchemaType<typeof lexiconChangeSchema>;
 export type HitDoc = InferSchemaType<typeof hitSchema>;
@@ -185,6 +201,10 @@ export function registerComplianceModels(conn: Connection) {
     ) as Model<ArchiveCheckpointDoc>,
     ChatArchiveMessage: conn.model('ChatArchiveMessage', archiveMessageSchema) as Model<ArchiveMessageDoc>,
     ChatArchiveFailure: conn.model('ChatArchiveFailure', archiveFailureSchema) as Model<ArchiveFailureDoc>,
+    ComplianceInterceptRule: conn.model(
+      'ComplianceInterceptRule',
+      interceptRuleSchema,
+    ) as Model<InterceptRuleDoc>,
   };
 }
 export type ComplianceModels = ReturnType<typeof registerComplianceModels>;

@@ -268,6 +268,12 @@ export function createComplianceService(deps: {
   const service = {
     ensureLexicon,
 
+    /** Active rules, for internal consumers (the WeCom intercept-rule sync); not scoped, not for users. */
+    async activeRules(): Promise<RuleRecord[]> {
+      await ensureLexicon();
+      return repo.listRules({ active: true });
+    },
+
     /** The current lexicon version (what a hit recorded now would carry). */
     async lexiconVersion(): Promise<number> {
       return ensureLexicon();
