@@ -1,8 +1,11 @@
 // `npm run seed`: demo data for a fresh install. Safe to run again (idempotent).
 import { loadConfig, readEnvironment } from '#config/config';
+import { resolveSecret } from '#config/secret';
+import { createCustomerDomain } from '#core/customer/customer.domain';
 import { connectConfiguredDatabase } from '#core/db/bootstrap';
 import { createLogger } from '#core/logger';
 import { createUserRepository } from '#core/user/user.repository';
+import { seedCustomers } from './seed/customers.js';
 import { seedOrg } from './seed/org.js';
 
 const config = loadConfig(readEnvironment());
@@ -12,6 +15,16 @@ try {
   const users = await seedOrg(createUserRepository(database.db.models));
   console.log(`seeded org: ${users.length} users`);
   for (const u of users) console.log(`  ${u.role.padEnd(15)} ${u.wecomUserId.padEnd(10)} ${u.name}`);
+  // The same secret as the app, or the seeded ID numbers could not be decrypted by it.
+  const domain = createCustomerDomain({
+    db: database.db,
+    secret: resolveSecret(config),
+    clock: () => new Date(),
+    users: createUserRepository(database.db.models),
+  });
+  const seeded = await seedCustomers(domain, users, new Date());
+  console.log(`seeded customers (new this run): ${JSON.stringify(seeded.counts)}`);
+  console.log(`  360 demo: GET /api/v1/customers/${seeded.showcaseCustomerId} (as zhangwei)`);
   console.log('sign in (development): POST /api/v1/auth/dev-login {"userId":"admin"}');
 } finally {
   await database.close();

@@ -1,11 +1,17 @@
 import { complianceOpenApi } from './compliance.js';
+import { customer360OpenApi } from './customer360.js';
 import { orgOpenApi } from './org.js';
 import { wecomOpenApi } from './wecom.js';
 import type { OpenApiFragment } from './common.js';
 
 /** The OpenAPI 3.1 description of the HTTP API, served at GET /api/v1/openapi.json. Domains add fragments. */
 export function buildOpenApi(opts: { devLogin: boolean }) {
-  const fragments: OpenApiFragment[] = [orgOpenApi(opts), wecomOpenApi(opts), complianceOpenApi()];
+  const fragments: OpenApiFragment[] = [
+    orgOpenApi(opts),
+    wecomOpenApi(opts),
+    complianceOpenApi(),
+    customer360OpenApi(),
+  ];
   const paths: Record<string, unknown> = {
     '/api/v1/openapi.json': {
       get: { summary: 'This document', responses: { '200': { description: 'OpenAPI' } } },
