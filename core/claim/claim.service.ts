@@ -64,8 +64,10 @@ export function createClaimService(deps: {
   async function rollForward(claim: ClaimRecord): Promise<void> {
     const events = await deps.events.listForAggregate(claim.id);
     const bySeq = new Map(events.map((e) => [Number(e.payload.seq), e]));
-    for (let seq = claim.timeline.length + 1; bySeq.has(seq); seq++) {
-      const p = bySeq.get(seq)!.payload;
+    for (let seq = claim.timeline.length + 1; ; seq++) {
+      const event = bySeq.get(seq);
+      if (!event) break;
+      const p = event.payload;
       const str = (k: string) => (typeof p[k] === 'string' ? (p[k] as string) : undefined);
       await claims.applyEntry(
         claim.id,
@@ -73,8 +75,8 @@ export function createClaimService(deps: {
           seq,
           from: str('from') as ClaimStatus | undefined,
           to: str('to') as ClaimStatus,
-          at: bySeq.get(seq)!.occurredAt,
-          actorId: bySeq.get(seq)!.actorId,
+          at: event.occurredAt,
+          actorId: event.actorId,
           actorName: str('actorName'),
           note: str('note'),
         },

@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { DataScope } from '../auth/scope.js';
 import { isDuplicateKeyError } from '../db/errors.js';
 import {
