@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     },
     // The bot arrives with its issue; until then it is reported, not faked.
     bot: undefined,
-    jobs: () => startJobWorker({ config, logger, db, services, clock }),
+    jobs: () => startJobWorker({ config, logger, db, services, clock, secret }),
   };
   for (const name of components) {
     const start = starters[name];

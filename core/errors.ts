@@ -2,6 +2,7 @@ import type { AuthErrorCode } from './auth/auth.errors.js';
 import type { ComplianceErrorCode } from './compliance/compliance.errors.js';
 import type { ClaimErrorCode } from './claim/claim.errors.js';
 import type { CustomerErrorCode } from './customer/customer.errors.js';
+import type { NotificationErrorCode } from './notification/notification.errors.js';
 import type { PolicyErrorCode } from './policy/policy.errors.js';
 import type { TicketErrorCode } from './ticket/ticket.errors.js';
 import type { UserErrorCode } from './user/user.errors.js';
@@ -32,7 +33,8 @@ export type ErrorCode =
   | CustomerErrorCode
   | PolicyErrorCode
   | ClaimErrorCode
-  | TicketErrorCode;
+  | TicketErrorCode
+  | NotificationErrorCode;
 
 /** A field-level problem, for the `details` of VALIDATION_FAILED. */
 export interface FieldIssue {

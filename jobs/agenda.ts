@@ -68,7 +68,7 @@ export function createAgenda(deps: JobDeps): JobWorker {
     agenda,
     jobs,
     async start() {
-      for (const s of schedules(deps.config)) {
+      for (const s of schedules(deps.config, { leads: Boolean(deps.leads) })) {
         if (!byName.has(s.job)) throw new Error(`schedule names unknown job ${s.job}`);
         await agenda.every(s.cron, s.job, {}, { timezone: SCHEDULE_TIMEZONE, skipImmediate: true });
       }

@@ -15,11 +15,27 @@ export interface Schedule {
  * All recurring schedules, in one place. Times are Asia/Shanghai. Scans run before the working day
  * so reminders are ready at 08:00-09:00 (quiet hours end at 08:00 by default; earlier output waits).
  */
-export function schedules(_config: Pick<Config, 'notifications'>): Schedule[] {
-  return [
-    { job: 'notifications.dispatch', cron: '* * * * *', why: 'send due notifications every minute' },
+export function schedules(config: Pick<Config, 'notifications'>, opts: { leads: boolean }): Schedule[] {
+  const digest = config.notifications.digestMinute;
+  const list: Schedule[] = [
+    // Six-field cron (seconds first): claim updates are promised within a minute.
+    { job: 'notifications.dispatch', cron: '*/20 * * * * *', why: 'send due notifications' },
+    { job: 'claims.events', cron: '*/20 * * * * *', why: 'claim status changes → customer and agent' },
     { job: 'notifications.sweep', cron: '*/5 * * * *', why: 'return leases of workers that died mid-send' },
+    { job: 'tickets.sla', cron: '*/15 * * * *', why: 'escalate tickets past their SLA' },
+    { job: 'customers.dormant', cron: '0 7 * * *', why: 'wake-up tasks for dormant customers' },
+    { job: 'care.daily', cron: '30 7 * * *', why: 'birthday, anniversary, festival, policy-review tasks' },
+    // At the end of the default quiet hours, so reminders go out as the working day starts.
+    { job: 'renewals.scan', cron: '0 8 * * *', why: 'renewal reminders at the configured offsets' },
+    {
+      job: 'digest.daily',
+      cron: `${digest % 60} ${Math.floor(digest / 60)} * * *`,
+      why: 'daily digest to team leads and branch managers',
+    },
+    { job: 'renewals.escalate', cron: '0 10 * * *', why: 'renewals without agent action → team lead' },
   ];
+  if (opts.leads) list.push({ job: 'leads.sla', cron: '0 * * * *', why: 'lead SLAs and stage limits' });
+  return list;
 }
 
 /** The next `count` run times of a schedule after `from`. */

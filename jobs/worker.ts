@@ -4,7 +4,7 @@ import type { Logger } from '#core/logger';
 import type { Services } from '#core/services';
 import { createAgenda } from './agenda.js';
 import { createChannels } from './channels.js';
-import { defaultLexiconGate } from './compliance-gate.js';
+import { complianceGate } from './compliance-gate.js';
 import { createJobDeps } from './deps.js';
 
 /** Starts the job worker in this process (`npm start` or `npm run start:jobs`); returns its stop. */
@@ -14,13 +14,14 @@ export async function startJobWorker(deps: {
   db: Database;
   services: Services;
   clock: () => Date;
+  secret: string;
 }): Promise<() => Promise<void>> {
   const logger = deps.logger.child({ component: 'jobs' });
   const jobDeps = createJobDeps({
     ...deps,
     logger,
     channels: createChannels(deps.config, logger),
-    gate: defaultLexiconGate(logger),
+    gate: complianceGate(deps.services.compliance),
   });
   const worker = createAgenda(jobDeps);
   await worker.start();

@@ -8,7 +8,7 @@ import { createLogger } from '#core/logger';
 import { createServices } from '#core/services';
 import { createAgenda } from '#jobs/agenda';
 import { createChannels } from '#jobs/channels';
-import { defaultLexiconGate } from '#jobs/compliance-gate';
+import { complianceGate } from '#jobs/compliance-gate';
 import { createJobDeps } from '#jobs/deps';
 import { nextRuns, schedules, SCHEDULE_TIMEZONE } from '#jobs/schedules';
 
@@ -40,9 +40,10 @@ const clock = () => new Date(at.getTime() + (Date.now() - startedAt));
 const database = await connectConfiguredDatabase(config, logger);
 let exitCode = 0;
 try {
+  const secret = resolveSecret(config);
   const services = createServices({
     db: database.db,
-    secret: resolveSecret(config),
+    secret,
     sessionTtlSeconds: config.sessionTtlSeconds,
     clock,
   });
@@ -52,12 +53,13 @@ try {
     db: database.db,
     services,
     clock,
+    secret,
     channels: createChannels(config, logger),
-    gate: defaultLexiconGate(logger),
+    gate: complianceGate(services.compliance),
   });
   const worker = createAgenda(deps);
   if (values.list) {
-    const byJob = new Map(schedules(config).map((s) => [s.job, s]));
+    const byJob = new Map(schedules(config, { leads: false }).map((s) => [s.job, s]));
     console.log(`jobs (schedules in ${SCHEDULE_TIMEZONE}, next runs after ${at.toISOString()}):`);
     for (const job of worker.jobs) {
       const s = byJob.get(job.name);

@@ -7,6 +7,7 @@ import { registerEventModels } from '../events/events.model.js';
 import { registerInteractionModels } from '../interaction/interaction.model.js';
 import type { Logger } from '../logger.js';
 import { registerNotificationModels } from '../notification/notification.model.js';
+import { registerSurveyModels } from '../notification/survey.model.js';
 import { registerPolicyModels } from '../policy/policy.model.js';
 import { registerTaskModels } from '../task/task.model.js';
 import { registerTicketModels } from '../ticket/ticket.model.js';
@@ -19,6 +20,7 @@ function registerModels(conn: Connection) {
     ...registerUserModels(conn),
     ...registerComplianceModels(conn),
     ...registerNotificationModels(conn),
+    ...registerSurveyModels(conn),
     ...registerCustomerModels(conn),
     ...registerPolicyModels(conn),
     ...registerClaimModels(conn),

@@ -14,19 +14,13 @@ import { isQuiet, releaseTime, type QuietHours } from './quiet-hours.js';
 import { shanghaiMonthOf } from './shanghai-time.js';
 
 /**
- * The compliance check every outgoing text passes first (core/compliance provides it). `blocked`
+ * The compliance check every outgoing text passes first (core/compliance's checkOutgoing). `blocked`
  * stops the send; the checker records the hit and alerts the compliance owner itself.
  */
 export interface OutgoingTextGate {
   checkOutgoing(
     text: string,
-    context: {
-      source: 'outgoing_message';
-      notificationId: string;
-      kind: string;
-      agentId?: string;
-      customerId?: string;
-    },
+    context: { channel: Channel; sourceRef: string; agentId?: string; customerId?: string },
   ): Promise<{ blocked: boolean; rules: string[] }>;
 }
 
@@ -185,9 +179,9 @@ export function createNotificationService(deps: NotificationServiceDeps) {
       };
     }
     const verdict = await deps.gate.checkOutgoing(outgoingText(n.message), {
-      source: 'outgoing_message',
-      notificationId: n.id,
-      kind: n.kind,
+      channel: n.channel,
+      // The dedupe key, so a retried row does not record the same hit twice.
+      sourceRef: n.dedupeKey,
       ...(n.ownerUserId ? { agentId: n.ownerUserId } : {}),
       ...(n.to.customerId ? { customerId: n.to.customerId } : {}),
     });
