@@ -10,6 +10,7 @@ import { authRouter } from './routes/auth.js';
 import { complianceRouter } from './routes/compliance.js';
 import { customer360Routers } from './routes/customer360.js';
 import { healthRouter } from './routes/health.js';
+import { miniprogramRouter } from './routes/miniprogram.js';
 import { devSimulatorRouter } from './routes/dev-simulator.js';
 import { orgRouter } from './routes/org.js';
 import { wecomRouter } from './routes/wecom.js';
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     authRouter(deps),
     orgRouter(deps),
     complianceRouter(deps),
+    miniprogramRouter(deps),
     appRouter(deps),
   ]) {
     app.use(router.routes());

@@ -1,5 +1,6 @@
 import type { Config } from '#config/config';
 import type { StaffPrincipal } from '#core/auth/scope';
+import type { CustomerPrincipal } from '#core/customer-auth/customer-token';
 import type { Database } from '#core/db/database';
 import type { Logger } from '#core/logger';
 import type { Services } from '#core/services';
@@ -20,4 +21,6 @@ export interface AppState {
   log: Logger;
   principal?: StaffPrincipal;
   user?: UserRecord;
+  /** Set by `requireCustomer` on the mini-program's customer routes (/api/v1/my/…). */
+  customer?: CustomerPrincipal;
 }

@@ -2,6 +2,7 @@ import { createAuthService } from './auth/auth.service.js';
 import { createTokenService } from './auth/token.js';
 import { createComplianceRepository } from './compliance/compliance.repository.js';
 import { createComplianceService } from './compliance/compliance.service.js';
+import { createCustomerAccess } from './customer-auth/index.js';
 import { createCustomerDomain } from './customer/customer.domain.js';
 import type { Database } from './db/database.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -29,19 +30,35 @@ export function createServices(deps: CoreDeps) {
     ttlSeconds: deps.sessionTtlSeconds,
     clock: deps.clock,
   });
+  const wecom = createWecomIntegration({
+    models: deps.db.models,
+    users,
+    logger: deps.logger ?? silentLogger(),
+    clock: deps.clock,
+    settings: undefined,
+    ...deps.wecom,
+  });
+  const customerDomain = createCustomerDomain({ db: deps.db, secret: deps.secret, clock: deps.clock, users });
   return {
     repositories: { users },
     auth: createAuthService({ users, tokens }),
     users: createUserService({ users, clock: deps.clock }),
-    wecom: createWecomIntegration({
+    wecom,
+    ...customerDomain,
+    // The mini-program's customers: sign-in/binding (jscode2session through the WeChat client) and portal.
+    ...createCustomerAccess({
       models: deps.db.models,
-      users,
-      logger: deps.logger ?? silentLogger(),
+      secret: deps.secret,
+      sessionTtlSeconds: deps.sessionTtlSeconds,
       clock: deps.clock,
-      settings: undefined,
-      ...deps.wecom,
+      customers: customerDomain.customerRepositories.customers,
+      policies: customerDomain.customerRepositories.policies,
+      claims: customerDomain.customerRepositories.claims,
+      claimService: customerDomain.claims,
+      users,
+      audit: customerDomain.audit,
+      wechat: () => wecom.requireWechat(),
     }),
-    ...createCustomerDomain({ db: deps.db, secret: deps.secret, clock: deps.clock, users }),
     compliance: createComplianceService({
       repo: createComplianceRepository(deps.db.models),
       users,

@@ -2,6 +2,7 @@ import mongoose, { type Connection } from 'mongoose';
 import { registerComplianceModels } from '../compliance/compliance.model.js';
 import { registerAuditModels } from '../audit/audit.model.js';
 import { registerClaimModels } from '../claim/claim.model.js';
+import { registerCustomerAuthModels } from '../customer-auth/customer-auth.model.js';
 import { registerCustomerModels } from '../customer/customer.model.js';
 import { registerEventModels } from '../events/events.model.js';
 import { registerInteractionModels } from '../interaction/interaction.model.js';
@@ -22,6 +23,7 @@ function registerModels(conn: Connection) {
     ...registerNotificationModels(conn),
     ...registerSurveyModels(conn),
     ...registerCustomerModels(conn),
+    ...registerCustomerAuthModels(conn),
     ...registerPolicyModels(conn),
     ...registerClaimModels(conn),
     ...registerInteractionModels(conn),
