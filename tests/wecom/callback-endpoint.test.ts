@@ -1,4 +1,5 @@
 import { createCipheriv, createHash } from 'node:crypto';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { silentLogger } from '#core/logger';
 import { createWecomIntegration } from '#core/wecom/integration';
@@ -233,6 +234,31 @@ describe('POST /wecom/callback refusals that depend on configuration', () => {
         details: { wecomCode: -40005 },
       });
       expect(await db().models.WecomCallback.countDocuments()).toBe(before);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('when a callback is refused, then the refusal is logged at warn with its reason, never with the payload', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
+    const h = await startHarness(db(), { settings: vectorSettings(VECTOR_A), logger });
+    try {
+      const p = VECTOR_A.post;
+      const res = await h
+        .http()
+        .post(`/wecom/callback?${postQuery({ ...p, msgSignature: '0'.repeat(40) })}`)
+        .send(VECTOR_A.body(p.encrypt));
+      expect(res.status).toBe(403);
+      const refusal = lines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.msg === 'WeCom callback refused');
+      expect(refusal).toMatchObject({
+        level: 40,
+        code: 'WECOM_CALLBACK_SIGNATURE_INVALID',
+        details: { wecomCode: -40001 },
+      });
+      expect(lines.join('\n')).not.toContain(p.encrypt.slice(0, 40));
     } finally {
       await h.close();
     }
