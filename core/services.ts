@@ -1,5 +1,6 @@
 import { createAuthService } from './auth/auth.service.js';
 import { createTokenService } from './auth/token.js';
+import { createArchiveRepository } from './compliance/archive/archive.repository.js';
 import { createComplianceRepository } from './compliance/compliance.repository.js';
 import { createComplianceService } from './compliance/compliance.service.js';
 import { createCustomerAccess } from './customer-auth/index.js';
@@ -61,6 +62,7 @@ export function createServices(deps: CoreDeps) {
     }),
     compliance: createComplianceService({
       repo: createComplianceRepository(deps.db.models),
+      archive: createArchiveRepository(deps.db.models),
       users,
       clock: deps.clock,
     }),

@@ -187,6 +187,35 @@ export function complianceOpenApi(): OpenApiFragment {
           responses: { '200': ok('Alerts', { type: 'object' }), ...authErrors },
         },
       },
+      '/api/v1/compliance/archive': {
+        get: {
+          tags,
+          summary: admin(
+            'Chat-archive ingestion status: seq checkpoint, last success, hours since, open decrypt failures',
+          ),
+          security: secured,
+          responses: { '200': ok('Status', { type: 'object' }), ...authErrors },
+        },
+      },
+      '/api/v1/compliance/intercept-rules/plan': {
+        get: {
+          tags,
+          summary: admin(
+            "Preview of the WeCom intercept-rule sync: rules to add/update/delete within WeCom's limits, skipped words",
+          ),
+          security: secured,
+          parameters: [
+            {
+              name: 'budget',
+              in: 'query',
+              required: false,
+              description: 'Rule slots Qibao may use (WeCom allows 100 per corp in total)',
+              schema: { type: 'integer', minimum: 1, maximum: 100 },
+            },
+          ],
+          responses: { '200': ok('Plan', { type: 'object' }), ...authErrors },
+        },
+      },
       '/api/v1/compliance/report': {
         get: {
           tags,

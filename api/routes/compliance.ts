@@ -16,6 +16,7 @@ import { principalOf, requireAuth } from '../middleware/auth.js';
 
 const idParam = z.strictObject({ id: objectIdString });
 const changesQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+const planQuery = z.strictObject({ budget: z.coerce.number().int().min(1).max(100).optional() });
 
 /** Compliance administration: lexicon, dry-run check, hits and their review, alerts, report (admin). */
 export function complianceRouter(deps: Pick<AppDeps, 'services'>) {
@@ -88,6 +89,15 @@ export function complianceRouter(deps: Pick<AppDeps, 'services'>) {
   router.get('/alerts', authed, async (ctx) => {
     const { status, limit } = parseInput(listAlertsQuery, ctx.query, 'query');
     ctx.body = { items: await compliance.listAlerts(principalOf(ctx.state).principal, status, limit) };
+  });
+
+  router.get('/archive', authed, async (ctx) => {
+    ctx.body = await compliance.archiveStatus(principalOf(ctx.state).principal);
+  });
+
+  router.get('/intercept-rules/plan', authed, async (ctx) => {
+    const { budget } = parseInput(planQuery, ctx.query, 'query');
+    ctx.body = await compliance.interceptPlan(principalOf(ctx.state).principal, budget);
   });
 
   router.get('/report', authed, async (ctx) => {

@@ -493,6 +493,21 @@ export function createComplianceRepository(models: ComplianceModels) {
       return docs.map(toAlert);
     },
 
+    /** What the intercept-rule sync last pushed to WeCom (for the preview). */
+    async pushedInterceptRules(): Promise<
+      { ruleId: string; ruleName: string; words: string[]; interceptType: 1 | 2 }[]
+    > {
+      const docs = await models.ComplianceInterceptRule.find()
+        .sort({ ruleName: 1 })
+        .lean<{ ruleId: string; ruleName: string; words?: string[] | null; interceptType: 1 | 2 }[]>();
+      return docs.map((d) => ({
+        ruleId: d.ruleId,
+        ruleName: d.ruleName,
+        words: d.words ?? [],
+        interceptType: d.interceptType,
+      }));
+    },
+
     async markAlertDelivered(id: string, at: Date): Promise<boolean> {
       const res = await ComplianceAlert.updateOne(
         { _id: oid(id), status: 'pending' },

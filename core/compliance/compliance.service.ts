@@ -3,7 +3,9 @@ import { requireRole, type DataScope, type Principal } from '../auth/scope.js';
 import { isDuplicateKeyError } from '../db/errors.js';
 import { AppError, notFound } from '../errors.js';
 import type { UserRepository } from '../user/user.repository.js';
+import type { ArchiveRepository } from './archive/archive.repository.js';
 import { DEFAULT_RULES } from './default-lexicon.js';
+import { desiredInterceptRules, planInterceptSync } from './intercept-sync.js';
 import { compileMatcher, parsePattern, type Matcher, type MatchResult, type Verdict } from './matcher.js';
 import type {
   AlertRecord,
@@ -117,6 +119,8 @@ export function createComplianceService(deps: {
   repo: ComplianceRepository;
   users: UserRepository;
   clock: () => Date;
+  /** For the archive status view; the pull itself is createChatArchiveService (needs the SDK). */
+  archive?: ArchiveRepository | undefined;
 }) {
   const { repo, users, clock } = deps;
   let cached: { version: number; matcher: Matcher<RuleRecord> } | undefined;
@@ -483,6 +487,43 @@ export function createComplianceService(deps: {
     /** For the outbox: alerts not yet delivered to the compliance owner, oldest concerns first. */
     pendingAlerts: (limit = 100) => repo.listAlerts('pending', limit),
     markAlertDelivered: (id: string) => repo.markAlertDelivered(id, clock()),
+
+    /** Chat-archive progress as stored (works without the SDK): checkpoint, last success, open failures. */
+    async archiveStatus(actor: Principal, key = 'default') {
+      requireRole(actor, 'admin');
+      if (!deps.archive) return { available: false as const };
+      const cp = await deps.archive.checkpoint(key);
+      const since = cp.lastSuccessAt ?? cp.createdAt;
+      return {
+        available: true as const,
+        seq: cp.seq,
+        lastPullAt: cp.lastPullAt,
+        lastSuccessAt: cp.lastSuccessAt,
+        lastError: cp.lastError,
+        hoursSinceSuccess: Math.round(((clock().getTime() - since.getTime()) / 3600_000) * 10) / 10,
+        openFailures: await deps.archive.countOpenFailures(),
+      };
+    },
+
+    /** What the intercept-rule sync would change in WeCom now (no WeCom call). */
+    async interceptPlan(actor: Principal, ruleBudget?: number) {
+      requireRole(actor, 'admin');
+      const version = await ensureLexicon();
+      const desired = desiredInterceptRules(await repo.listRules({ active: true }), ruleBudget);
+      const plan = planInterceptSync(desired.rules, await repo.pushedInterceptRules());
+      return {
+        lexiconVersion: version,
+        add: plan.add,
+        update: plan.update,
+        delete: plan.delete.map((d) => ({ ruleId: d.ruleId, ruleName: d.ruleName })),
+        unchanged: plan.unchanged.map((u) => ({
+          ruleId: u.ruleId,
+          ruleName: u.ruleName,
+          words: u.words.length,
+        })),
+        skipped: desired.skipped,
+      };
+    },
 
     /** For the daily digest (issue 7): open hits in a scope since a time, newest first. */
     async openHitsForDigest(scope: DataScope, since: Date, limit = 20) {

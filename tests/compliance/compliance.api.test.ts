@@ -309,3 +309,37 @@ describe('GET /api/v1/compliance/report', () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe('GET /api/v1/compliance/archive', () => {
+  test('when no pull ever ran, then it shows checkpoint 0, no success yet and no failures', async () => {
+    const { t, auth } = await asAdmin();
+    const res = await t.http().get('/api/v1/compliance/archive').set('authorization', auth);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ available: true, seq: 0, openFailures: 0 });
+    expect(res.body.lastSuccessAt).toBeUndefined();
+  });
+});
+
+describe('GET /api/v1/compliance/intercept-rules/plan', () => {
+  test('when nothing was pushed yet, then every category with block phrases is to be added and * patterns are skipped', async () => {
+    const { t, auth } = await asAdmin();
+    const res = await t.http().get('/api/v1/compliance/intercept-rules/plan').set('authorization', auth);
+    expect(res.status).toBe(200);
+    const added = res.body.add as { ruleName: string; words: string[] }[];
+    expect(added.map((a) => a.ruleName)).toContain('企保-收益承诺');
+    expect(added.find((a) => a.ruleName === '企保-收益承诺')?.words).toContain('保本保息');
+    expect(res.body.update).toEqual([]);
+    expect(res.body.delete).toEqual([]);
+    expect(res.body.skipped).toContainEqual({ word: '保证*收益', reason: 'not_literal' });
+  });
+
+  test('when the budget is not a number from 1 to 100, then it answers 400', async () => {
+    const { t, auth } = await asAdmin();
+    const res = await t
+      .http()
+      .get('/api/v1/compliance/intercept-rules/plan')
+      .query({ budget: 101 })
+      .set('authorization', auth);
+    expect(res.status).toBe(400);
+  });
+});
