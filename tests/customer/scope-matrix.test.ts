@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createTokenService } from '#core/auth/token';
+import { createCustomerTokens } from '#core/customer-auth/customer-token';
 import type { UserRecord } from '#core/user/user.repository';
 import { TEST_SECRET } from '../setup/test-app.js';
 import { useTestDatabase } from '../setup/test-db.js';
@@ -8,10 +9,11 @@ import { buildWorld, type World } from './world.js';
 
 // The role × route matrix: every customer-360 route, called by people who must not see agent a1's
 // customer (an agent of another team, that team's lead, another branch's manager), by a caller with a
-// valid signature but no staff account (what a customer token would be today), and anonymously.
+// valid signature but no staff account, by mini-program customers (customer session tokens), and anonymously.
 
 const db = useTestDatabase();
 let w: World;
+let otherCustomerId: string;
 let ids: { customer: string; policy: string; claim: string; task: string; ticket: string };
 
 interface RouteCase {
@@ -155,6 +157,7 @@ beforeAll(async () => {
     .post('/api/v1/tickets')
     .set('authorization', auth)
     .send({ customerId: c.id, type: 'complaint', urgency: 'high', title: '投诉理赔慢' });
+  otherCustomerId = (await w.f.customer(w.users.b1, { name: '李四' })).id;
   ids = { customer: c.id, policy: p.id, claim: cl.id, task: i.body.followUpTask.id, ticket: tk.body.id };
 });
 
@@ -185,7 +188,20 @@ describe('role × route matrix (customer 360)', () => {
       }
     });
 
-    test(`${r.name}: when anonymous or signed for someone who is not staff (a customer today), then 401`, async () => {
+    test(`${r.name}: when a mini-program customer (another customer, or this one) calls the staff route, then 401`, async () => {
+      const customerTokens = createCustomerTokens({
+        secret: TEST_SECRET,
+        ttlSeconds: 600,
+        clock: () => new Date(),
+      });
+      for (const customerId of [otherCustomerId, ids.customer]) {
+        const res = await call(r, `Bearer ${customerTokens.issueSession(customerId).token}`);
+        expect(res.status, customerId).toBe(401);
+        expect(JSON.stringify(res.body)).not.toContain('张三');
+      }
+    });
+
+    test(`${r.name}: when anonymous or signed for someone who is not staff, then 401`, async () => {
       const anon = await call(r);
       expect(anon.status).toBe(401);
       const notStaff = createTokenService({
