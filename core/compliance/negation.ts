@@ -13,7 +13,8 @@ import type { NormalizedText } from './normalize.js';
  *     保本保息的说法是错误的, 保本保息纯属误导).
  * Not negations, and therefore still flagged:
  *  - intensifiers and idioms that begin with a negation character: 不仅 不但 不只 不光 不止 不管 不论
- *    无论 不得不 毫无疑问 …: a cue that lies inside one of them is ignored (不仅保本保息，还…);
+ *    无论 不得不 毫无疑问 …, and rhetorical questions (谁说不能保本, 难道不是稳赚): a cue that lies
+ *    inside one of them is ignored (不仅保本保息，还…);
  *  - double negation: a cue directly preceded by another cue (不是不能保本, 没有不赔的) cancels out;
  *  - a cue in another clause (不用担心，保本保息).
  * Negation characters inside a pattern (稳赚不赔, 带病投保不影响理赔) are part of the phrase, never cues.
@@ -93,6 +94,11 @@ const NOT_NEGATIONS = [
   '没关系',
   '无忧',
   '不愁',
+  // Rhetorical questions assert the opposite: 谁说不能保本 claims it can.
+  '谁说不',
+  '谁说没',
+  '难道不',
+  '岂不',
 ];
 
 const POST_CUES = [
@@ -148,9 +154,10 @@ function clauseEnd(n: NormalizedText, pos: number): number {
   return k;
 }
 
+// A cue that starts inside one of these phrases belongs to it (不仅 → 不; 谁说不能 → 不能).
 function insideNotNegation(text: string, cue: Cue, lo: number, hi: number): boolean {
   return NOT_NEGATIONS.some((p) =>
-    occurrences(text, p, Math.max(0, lo - p.length), hi).some((o) => o.from <= cue.from && o.to >= cue.to),
+    occurrences(text, p, Math.max(0, lo - p.length), hi).some((o) => o.from <= cue.from && o.to > cue.from),
   );
 }
 

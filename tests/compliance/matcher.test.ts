@@ -57,6 +57,8 @@ const negationTraps: Row[] = [
   ['不是不能保本', 'warn', '保本'],
   ['无论如何都稳赚', 'block', '稳赚'],
   ['不管怎样我们保证收益', 'block', '保证*收益'],
+  ['谁说不能保本保息？我们就能', 'block', '保本保息'],
+  ['难道不是稳赚不赔吗', 'block', '稳赚不赔'],
   // Negation in another clause does not govern the phrase.
   ['不骗您，保本保息', 'block', '保本保息'],
 ];
