@@ -118,7 +118,7 @@ export function createSimulator(opts: SimulatorOptions) {
     deliveries: new Map<string, number[]>(),
     externalContacts: new Map<
       string,
-      { name: string; followers: Map<string, { state?: string; createtime: number }> }
+      { name: string; unionid?: string; followers: Map<string, { state?: string; createtime: number }> }
     >(),
     groupTasks: new Map<string, { sender: string; externalUserIds: string[]; reminders: number }>(),
     interceptRules: new Map<string, Record<string, unknown>>(),
@@ -253,7 +253,12 @@ export function createSimulator(opts: SimulatorOptions) {
     const c = state.externalContacts.get(id);
     if (!c) return fail(ctx, path, 40096);
     answer(ctx, path, {
-      external_contact: { external_userid: id, name: c.name, type: 1 },
+      external_contact: {
+        external_userid: id,
+        name: c.name,
+        type: 1,
+        ...(c.unionid ? { unionid: c.unionid } : {}),
+      },
       follow_user: [...c.followers].map(([userid, f]) => ({
         userid,
         createtime: f.createtime,
@@ -272,7 +277,12 @@ export function createSimulator(opts: SimulatorOptions) {
       [...c.followers]
         .filter(([u]) => users.includes(u))
         .map(([userid, f]) => ({
-          external_contact: { external_userid: id, name: c.name, type: 1 },
+          external_contact: {
+            external_userid: id,
+            name: c.name,
+            type: 1,
+            ...(c.unionid ? { unionid: c.unionid } : {}),
+          },
           follow_info: { userid, createtime: f.createtime, state: f.state ?? '' },
         })),
     );
@@ -606,9 +616,16 @@ export function createSimulator(opts: SimulatorOptions) {
       return postCallback(xml, { kind: 'event:enter_agent', fromUser: userId, text: '' });
     },
     /** A customer adds member `userId` (optionally through a channel `state`): add_external_contact. */
-    addExternalContact(input: { userId: string; externalUserId: string; name?: string; state?: string }) {
+    addExternalContact(input: {
+      userId: string;
+      externalUserId: string;
+      name?: string;
+      unionid?: string;
+      state?: string;
+    }) {
       const c = state.externalContacts.get(input.externalUserId) ?? {
         name: input.name ?? '微信用户',
+        ...(input.unionid ? { unionid: input.unionid } : {}),
         followers: new Map(),
       };
       c.followers.set(input.userId, { state: input.state, createtime: Math.floor(now() / 1000) });

@@ -40,6 +40,9 @@ export interface ExternalContactRecord {
   status: 'active' | 'deleted_by_customer' | 'deleted_by_member';
   state: string | undefined;
   channel: string | undefined;
+  /** From externalcontact/get (may lag the event by a retry). */
+  name: string | undefined;
+  unionid: string | undefined;
   addedAt: Date | undefined;
   removedAt: Date | undefined;
 }
@@ -52,6 +55,8 @@ interface ContactLean {
   status: ExternalContactRecord['status'];
   state?: string | null;
   channel?: string | null;
+  name?: string | null;
+  unionid?: string | null;
   addedAt?: Date | null;
   removedAt?: Date | null;
 }
@@ -63,6 +68,8 @@ const toRecord = (d: ContactLean): ExternalContactRecord => ({
   status: d.status,
   state: d.state ?? undefined,
   channel: d.channel ?? undefined,
+  name: d.name ?? undefined,
+  unionid: d.unionid ?? undefined,
   addedAt: d.addedAt ?? undefined,
   removedAt: d.removedAt ?? undefined,
 });
@@ -95,6 +102,16 @@ export function createExternalContactRepository(models: Pick<WecomModels, 'Wecom
         { upsert: true, returnDocument: 'after' },
       ).lean<ContactLean>();
       return toRecord(d as ContactLean);
+    },
+    /** Stores the customer's profile on every edge to them. */
+    async setProfile(
+      corpId: string,
+      externalUserId: string,
+      profile: { name?: string | undefined; unionid?: string | undefined; contactType?: number | undefined },
+    ): Promise<void> {
+      const set = Object.fromEntries(Object.entries(profile).filter(([, v]) => v !== undefined));
+      if (Object.keys(set).length > 0)
+        await WecomExternalContact.updateMany({ corpId, externalUserId }, { $set: set });
     },
     async listByExternalUser(corpId: string, externalUserId: string): Promise<ExternalContactRecord[]> {
       const docs = await WecomExternalContact.find({ corpId, externalUserId })
@@ -214,6 +231,24 @@ export function registerContactEventHandlers(deps: {
           return;
       }
     },
+  );
+  // The customer's name and unionid (the key that joins a WeCom contact to a mini-program user).
+  // A handler of its own: WeCom being briefly unavailable retries this, not the bookkeeping above.
+  deps.registry.onEvent(
+    'change_external_contact',
+    'wecom.contacts.profile',
+    async (e) => {
+      const client = deps.client();
+      if (!client || !e.externalUserId) return;
+      const res = await client.getExternalContact(e.externalUserId);
+      const c = (res.external_contact ?? {}) as { name?: unknown; unionid?: unknown; type?: unknown };
+      await deps.contacts.setProfile(deps.corpId, e.externalUserId, {
+        name: typeof c.name === 'string' ? c.name : undefined,
+        unionid: typeof c.unionid === 'string' ? c.unionid : undefined,
+        contactType: typeof c.type === 'number' ? c.type : undefined,
+      });
+    },
+    { changeType: 'add_external_contact' },
   );
   // A handler of its own, so a failed alert is retried without redoing the bookkeeping above.
   deps.registry.onEvent(

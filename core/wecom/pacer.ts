@@ -1,4 +1,21 @@
+import { AppError } from '../errors.js';
 import type { TimeDeps } from './api-transport.js';
+
+/**
+ * The member's budget is used up for longer than the caller was willing to wait. Nothing was reserved
+ * and nothing sent; a queue-based caller reschedules after `retryAfterMs`.
+ */
+export class MemberPacingError extends AppError {
+  readonly retryAfterMs: number;
+  constructor(members: readonly string[], retryAfterMs: number) {
+    super('WECOM_RATE_LIMITED', `per-member limit: next slot in ${retryAfterMs} ms`, {
+      userMessage: '发送给该成员的消息过于频繁，请稍后再试',
+      details: { members: members.length, retryAfterMs },
+    });
+    this.name = 'MemberPacingError';
+    this.retryAfterMs = retryAfterMs;
+  }
+}
 
 /** WeCom's per-member app-message limits (path/90312): over them, messages are dropped silently. */
 export const MEMBER_LIMITS = [
@@ -41,11 +58,16 @@ export function createMemberPacer(
   }
 
   return {
-    /** Reserves one send to each of `members` and resolves when it may go out. */
-    async acquire(members: readonly string[]): Promise<void> {
+    /**
+     * Reserves one send to each of `members` and resolves when it may go out. With `maxWaitMs`, a slot
+     * further away than that is not taken: MemberPacingError (WECOM_RATE_LIMITED) says when to retry.
+     */
+    async acquire(members: readonly string[], opts: { maxWaitMs?: number } = {}): Promise<void> {
       const now = deps.clock().getTime();
       const unique = [...new Set(members)];
       const at = Math.max(now, ...unique.map((m) => earliest(m, now)));
+      if (opts.maxWaitMs !== undefined && at - now > opts.maxWaitMs)
+        throw new MemberPacingError(unique, at - now);
       for (const m of unique) {
         const times = (sent.get(m) ?? []).filter((x) => x > now - longest);
         times.push(at);

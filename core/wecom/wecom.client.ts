@@ -99,14 +99,24 @@ export function createWecomClient(deps: WecomClientDeps) {
     accessToken: () => tokens.get(),
 
     /**
-     * message/send. Paced per member (≤ 30/min, ≤ 1000/h) because WeCom drops the excess silently;
+     * message/send. Paced per member (≤ 30/min, ≤ 1000/h, in this process) because WeCom drops the
+     * excess silently;
      * 81013 (every recipient invalid) → WECOM_INVALID_RECIPIENTS; partly invalid lists come back in
      * the result.
      */
     async sendMessage(
       to: Recipients,
       message: AppMessageBody,
-      opts: { safe?: boolean; enableDuplicateCheck?: boolean; duplicateCheckIntervalS?: number } = {},
+      opts: {
+        safe?: boolean;
+        enableDuplicateCheck?: boolean;
+        duplicateCheckIntervalS?: number;
+        /**
+         * Longest the call may wait for a member's pacing slot (default: as long as needed). Queue
+         * workers pass a small value and reschedule on MemberPacingError instead of holding a lease.
+         */
+        maxPacingWaitMs?: number;
+      } = {},
     ): Promise<SendResult> {
       const users = to.toUser ?? [];
       if (users.length === 0 && !to.toParty?.length && !to.toTag?.length) {
@@ -116,7 +126,12 @@ export function createWecomClient(deps: WecomClientDeps) {
         });
       }
       if (users.length > 1000) throw new Error('message/send takes at most 1000 users per call');
-      if (!users.includes('@all')) await deps.pacer.acquire(users);
+      if (!users.includes('@all')) {
+        await deps.pacer.acquire(
+          users,
+          opts.maxPacingWaitMs === undefined ? {} : { maxWaitMs: opts.maxPacingWaitMs },
+        );
+      }
       const res = await post('/cgi-bin/message/send', {
         touser: users.join('|') || undefined,
         toparty: to.toParty?.join('|') || undefined,

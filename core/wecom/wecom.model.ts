@@ -55,6 +55,10 @@ const externalContactSchema = new Schema(
     status: { type: String, enum: ['active', 'deleted_by_customer', 'deleted_by_member'], required: true },
     state: { type: String },
     channel: { type: String },
+    // From externalcontact/get: lets the customer domain match a WeChat user (unionid) to a customer.
+    name: { type: String },
+    unionid: { type: String },
+    contactType: { type: Number },
     addedAt: { type: Date },
     removedAt: { type: Date },
   },

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { silentLogger } from '#core/logger';
 import { textMessage } from '#core/wecom/builders';
-import { createMemberPacer } from '#core/wecom/pacer';
+import { createMemberPacer, MemberPacingError } from '#core/wecom/pacer';
 import { createTokenCache } from '#core/wecom/token-cache';
 import { createWecomClient } from '#core/wecom/wecom.client';
 import { WecomApiError } from '#core/wecom/wecom.errors';
@@ -197,6 +197,22 @@ describe('WeCom client: per-member pacing', () => {
     // together with zhangwei, so waits for zhangwei's slot).
     expect([count(60_000), count(120_000), count(180_000)]).toEqual([30, 30, 15]);
     expect(waits).toHaveLength(75);
+  });
+
+  test('when a queue worker will not wait for a slot, then the 31st send in a minute is refused with the wait, and nothing is sent', async () => {
+    const time = fakeTime();
+    h = await startHarness(db(), { time, members: ['liuyang'] });
+    const client = h.services.wecom.requireClient();
+    for (let i = 0; i < 30; i++)
+      await client.sendMessage({ toUser: ['liuyang'] }, textMessage(`#${i}`), { maxPacingWaitMs: 1000 });
+    time.advance(20_000);
+    const err = await client
+      .sendMessage({ toUser: ['liuyang'] }, textMessage('#30'), { maxPacingWaitMs: 1000 })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MemberPacingError);
+    expect(err).toMatchObject({ code: 'WECOM_RATE_LIMITED', retryAfterMs: 40_000 });
+    expect(h.sim.delivered('liuyang')).toHaveLength(30);
+    expect(time.sleeps).toEqual([]);
   });
 
   test('when the same 100 messages are sent without pacing, then the simulator drops the excess silently, as WeCom does', async () => {
