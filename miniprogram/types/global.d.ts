@@ -17,3 +17,12 @@ declare namespace NodeJS {
     TARO_APP_SUBSCRIBE_TEMPLATES?: string;
   }
 }
+
+/** WeChat's global on weapp; `qy` exists only inside WeCom (企业微信) and has no Taro typing. */
+declare const wx:
+  | {
+      qy?: {
+        login(opts: { success(res: { code: string }): void; fail(err: unknown): void }): void;
+      };
+    }
+  | undefined;

@@ -25,7 +25,7 @@ describe('agent mode in the H5 build (张伟 logs in through the development log
     await p.shot('02-workbench');
 
     await page.getByText('客户', { exact: true }).click();
-    const search = page.locator('input').first();
+    const search = page.locator('input[placeholder="姓名、拼音首字母（如 zs）、手机号或保单号"]');
     await search.fill('zs');
     await search.press('Enter');
     await page.getByText('赵四', { exact: true }).waitFor();
@@ -43,7 +43,9 @@ describe('agent mode in the H5 build (张伟 logs in through the development log
 
     await page.getByText('记一笔', { exact: true }).click();
     await see('沟通内容');
-    await page.locator('textarea').fill('聊到孩子明年出国读书，想了解教育金');
+    await page
+      .locator('textarea[placeholder="例如：聊到孩子明年出国读书，想了解教育金"]')
+      .fill('聊到孩子明年出国读书，想了解教育金');
     await page.getByText('教育金', { exact: true }).click();
     await p.shot('05-log-interaction');
     await page.getByText('保存', { exact: true }).click();

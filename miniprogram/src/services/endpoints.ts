@@ -43,7 +43,8 @@ export const endpoints = {
   claimLead: op<T.Lead>('POST')('/api/v1/leads/:id/claim'),
   kpis: op<T.Kpis>('GET')('/api/v1/reports/kpis'),
 
-  // Customer mode: the signed-in customer's own records (the session decides whose).
+  // Sign-in inside WeCom (wx.qy.login) and for customers (wx.login, then binding when new).
+  wecomMiniLogin: op<T.DevLoginResponse, { code: string }>('POST', false)('/api/v1/auth/wecom-mini-login'),
   wechatLogin: op<T.CustomerLoginResponse, { code: string }>(
     'POST',
     false,
@@ -56,14 +57,13 @@ export const endpoints = {
     'POST',
     false,
   )('/api/v1/customer-auth/bind-phone'),
-  devWechatCode: op<{ code: string }, { openid: string }>(
+  devCustomers: op<T.Page<{ id: string; name: string }>>('GET', false)('/api/v1/customer-auth/dev-customers'),
+  devCustomerLogin: op<T.CustomerSessionResponse, { customerId: string }>(
     'POST',
     false,
-  )('/api/v1/customer-auth/dev-wechat-code'),
-  devPhoneCode: op<{ code: string }, { phone: string }>(
-    'POST',
-    false,
-  )('/api/v1/customer-auth/dev-phone-code'),
+  )('/api/v1/customer-auth/dev-login'),
+
+  // Customer mode: the signed-in customer's own records (the session decides whose).
   myPolicies: op<T.Page<T.Policy>>('GET')('/api/v1/my/policies'),
   myPolicy: op<T.MyPolicyDetail>('GET')('/api/v1/my/policies/:id'),
   myClaims: op<T.Page<T.Claim>>('GET')('/api/v1/my/claims'),

@@ -247,6 +247,7 @@ export interface MyPolicyDetail extends Policy {
 export interface NewClaimReport {
   policyId: string;
   incidentDate: string;
+  amountClaimed: number;
   description: string;
 }
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
-import { Button, Image, Picker, Text, Textarea, View } from '@tarojs/components';
+import { Button, Image, Input, Picker, Text, Textarea, View } from '@tarojs/components';
 import { AsyncView } from '@/components/page-state';
 import { TabBar } from '@/components/tab-bar';
 import { useApi } from '@/hooks/useApi';
@@ -45,6 +45,7 @@ function ReportForm({ policies, preset }: { policies: Policy[]; preset: string |
   );
   const [incidentDate, setIncidentDate] = useState(today);
   const [description, setDescription] = useState('');
+  const [amount, setAmount] = useState('');
   const [photos, setPhotos] = useState<string[]>([]);
   const [saving, setSaving] = useState(false);
   const [problems, setProblems] = useState<string[]>([]);
@@ -61,6 +62,11 @@ function ReportForm({ policies, preset }: { policies: Policy[]; preset: string |
 
   const submit = async () => {
     if (!policy) return;
+    const amountClaimed = Number(amount);
+    if (amount.trim() === '' || !Number.isFinite(amountClaimed) || amountClaimed < 0) {
+      void Taro.showToast({ title: '请填写预估金额（元）', icon: 'none' });
+      return;
+    }
     if (description.trim().length < 5) {
       void Taro.showToast({ title: '请简要描述出险经过（至少 5 个字）', icon: 'none' });
       return;
@@ -69,7 +75,7 @@ function ReportForm({ policies, preset }: { policies: Policy[]; preset: string |
     setProblems([]);
     try {
       const claim = await api(endpoints.reportClaim, {
-        body: { policyId: policy.id, incidentDate, description: description.trim() },
+        body: { policyId: policy.id, incidentDate, amountClaimed, description: description.trim() },
       });
       let skipped = 0;
       for (const path of photos) {
@@ -121,6 +127,16 @@ function ReportForm({ policies, preset }: { policies: Policy[]; preset: string |
             <Text className="muted">›</Text>
           </View>
         </Picker>
+        <View className="field">
+          <Text className="field__label">预估金额</Text>
+          <Input
+            className="field__value"
+            type="digit"
+            placeholder="元，如 5000"
+            value={amount}
+            onInput={(e) => setAmount(e.detail.value)}
+          />
+        </View>
       </View>
       <View className="card">
         <Text className="field__label">出险经过</Text>
