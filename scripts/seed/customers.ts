@@ -438,6 +438,25 @@ export async function seedCustomers(domain: Domain, users: UserRecord[], now: Da
       counts.customers++;
     }
     ids.set(c.key, id);
+    // Families go both ways: the spouse created earlier gets the link back.
+    const spouseId = c.spouseOf ? ids.get(c.spouseOf) : undefined;
+    const spouse = spouseId
+      ? await domain.customerRepositories.customers.findById(SYSTEM_SCOPE, spouseId)
+      : undefined;
+    if (spouse && !spouse.family.some((f) => f.linkedCustomerId === id)) {
+      const spouseAgent = byWecom.get(CUSTOMERS.find((x) => x.key === c.spouseOf)!.agent)!;
+      await domain.customers.update(actorOf(spouseAgent), spouse.id, {
+        family: [
+          ...spouse.family.map((f) => ({
+            relation: f.relation,
+            name: f.name,
+            birthday: f.birthday,
+            linkedCustomerId: f.linkedCustomerId,
+          })),
+          { relation: 'spouse', name: c.name, linkedCustomerId: id },
+        ],
+      });
+    }
 
     for (const [i, p] of c.policies.entries()) {
       policySeq++;

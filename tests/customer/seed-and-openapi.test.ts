@@ -66,7 +66,12 @@ describe('npm run seed (customers)', () => {
     expect(v.customer).toMatchObject({ name: '张三', idNumberMasked: true, occupation: '企业主' });
     expect(v.customer.idNumber).toMatch(/^310\*{11}\d{3}[\dX]$/);
     expect(v.owner.name).toBe('张伟');
-    expect(v.family.length).toBeGreaterThanOrEqual(1);
+    expect(v.family.map((f: { relation: string; name: string }) => `${f.relation}:${f.name}`).sort()).toEqual(
+      ['child:张小宝', 'spouse:李梅'],
+    );
+    expect(v.family.find((f: { relation: string }) => f.relation === 'spouse').linkedCustomerName).toBe(
+      '李梅',
+    );
     expect(v.policies.length).toBe(2);
     expect(v.policies.every((p: { daysToExpiry: number }) => p.daysToExpiry > 0)).toBe(true);
     expect(v.claims[0].timeline.length).toBeGreaterThanOrEqual(1);
