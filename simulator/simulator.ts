@@ -214,7 +214,10 @@ export function createSimulator(opts: SimulatorOptions) {
     const valid: string[] = [];
     const invalid: string[] = [];
     for (const u of requested) ((await isMember(u)) ? valid : invalid).push(u);
-    if (valid.length === 0) return fail(ctx, path, 81013);
+    const groups = [b.toparty, b.totag].some((v) => typeof v === 'string' && v !== '');
+    if (requested.length === 0 && !groups) return fail(ctx, path, 82001);
+    // Parties and tags are not modelled: a send to them alone is accepted and recorded for nobody.
+    if (valid.length === 0 && !groups) return fail(ctx, path, 81013);
     // WeCom cuts over-long text itself; mirror it so the inspector shows what a member would see.
     if ((msgtype === 'text' || msgtype === 'markdown') && typeof content.content === 'string') {
       content.content = cutUtf8(content.content, TEXT_MAX_BYTES, '');
