@@ -1,5 +1,6 @@
 import { complianceOpenApi } from './compliance.js';
 import { customer360OpenApi } from './customer360.js';
+import { miniprogramOpenApi } from './miniprogram.js';
 import { orgOpenApi } from './org.js';
 import { wecomOpenApi } from './wecom.js';
 import type { OpenApiFragment } from './common.js';
@@ -11,6 +12,7 @@ export function buildOpenApi(opts: { devLogin: boolean }) {
     wecomOpenApi(opts),
     complianceOpenApi(),
     customer360OpenApi(),
+    miniprogramOpenApi(opts),
   ];
   const paths: Record<string, unknown> = {
     '/api/v1/openapi.json': {

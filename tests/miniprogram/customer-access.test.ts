@@ -303,3 +303,27 @@ describe('POST /api/v1/auth/wecom-mini-login (agent mode inside WeCom)', () => {
     expect(typeof res.body.error.message).toBe('string');
   });
 });
+
+describe('GET /api/v1/openapi.json', () => {
+  test('when the document is read, then every mini-program route is described', async () => {
+    const res = await h.http().get('/api/v1/openapi.json');
+    const paths = Object.keys(res.body.paths as Record<string, unknown>);
+    for (const p of [
+      '/api/v1/auth/wecom-mini-login',
+      '/api/v1/customers/{id}/invite',
+      '/api/v1/customer-auth/wechat-login',
+      '/api/v1/customer-auth/bind-invite',
+      '/api/v1/customer-auth/bind-phone',
+      '/api/v1/customer-auth/dev-login',
+      '/api/v1/my/policies',
+      '/api/v1/my/policies/{id}',
+      '/api/v1/my/claims',
+      '/api/v1/my/claims/{id}',
+      '/api/v1/my/claims/{id}/photos',
+      '/api/v1/my/advisor',
+      '/api/v1/my/subscriptions',
+    ]) {
+      expect(paths, p).toContain(p);
+    }
+  });
+});
