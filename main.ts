@@ -110,9 +110,11 @@ async function main(): Promise<void> {
     }
     stops.push({ name, stop: await start() });
   }
-  // Stored WeCom callbacks are handled where their handlers live (api now, bot later); the sweep also
-  // picks up callbacks a previous process acked but did not finish.
-  if (components.includes('api') || components.includes('bot')) {
+  // Stored WeCom callbacks are handled in the process whose handlers consume them: the bot's, or the
+  // api's until the bot exists. One host only, so a split api process never marks the bot's work done.
+  // The sweep also picks up callbacks a previous process acked but did not finish.
+  const callbackHost: Component = starters.bot ? 'bot' : 'api';
+  if (components.includes(callbackHost)) {
     services.wecom.dispatcher.start();
     stops.push({ name: 'wecom callbacks', stop: () => services.wecom.dispatcher.stop() });
   }
