@@ -118,14 +118,6 @@ async function main(): Promise<void> {
     services.wecom.dispatcher.start();
     stops.push({ name: 'wecom callbacks', stop: () => services.wecom.dispatcher.stop() });
   }
-  // Stored WeCom callbacks are handled in the process whose handlers consume them: the bot's, or the
-  // api's until the bot exists. One host only, so a split api process never marks the bot's work done.
-  // The sweep also picks up callbacks a previous process acked but did not finish.
-  const callbackHost: Component = starters.bot ? 'bot' : 'api';
-  if (components.includes(callbackHost)) {
-    services.wecom.dispatcher.start();
-    stops.push({ name: 'wecom callbacks', stop: () => services.wecom.dispatcher.stop() });
-  }
   logger.info({ components, env: config.env, embedded: database.embedded }, 'Qibao started');
 }
 
