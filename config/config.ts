@@ -21,6 +21,22 @@ const optionalString = z
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
+const subscribeTemplatesSchema = z.record(
+  z.string(),
+  z.strictObject({ id: z.string().min(1), keys: z.record(z.string(), z.string().regex(/^[a-z_]+\d+$/)) }),
+);
+/** Subscribe templates by purpose: WeChat template id and which template key carries each field. */
+export type SubscribeTemplates = z.infer<typeof subscribeTemplatesSchema>;
+// The simulator's demo templates; production sets the ids and keys chosen in the WeChat console.
+const DEFAULT_SUBSCRIBE_TEMPLATES: SubscribeTemplates = {
+  renewal_reminder: { id: 'TPL_RENEWAL', keys: { product: 'thing1', expiryDate: 'date2', tip: 'thing3' } },
+  claim_status: {
+    id: 'TPL_CLAIM',
+    keys: { claimNumber: 'character_string1', status: 'phrase2', time: 'time3' },
+  },
+  claim_survey: { id: 'TPL_SURVEY', keys: { claimNumber: 'character_string1', tip: 'thing2' } },
+};
+
 // One entry per key. `meta` feeds .env.example checks, the README table and error messages.
 const settings = {
   PORT: { schema: port(3000), meta: { description: 'HTTP port of the API', secret: false } },
@@ -259,6 +275,27 @@ const settings = {
       .default('08:30'),
     meta: { description: 'Asia/Shanghai time of the daily digest to team leads and managers', secret: false },
   },
+  QIBAO_SUBSCRIBE_TEMPLATES: {
+    schema: z
+      .string()
+      .default(JSON.stringify(DEFAULT_SUBSCRIBE_TEMPLATES))
+      .transform((v, ctx) => {
+        try {
+          return subscribeTemplatesSchema.parse(JSON.parse(v));
+        } catch {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'JSON {"<template>": {"id": "<template_id>", "keys": {"<field>": "<key name>"}}}',
+          });
+          return z.NEVER;
+        }
+      }),
+    meta: {
+      description:
+        'Mini-program subscribe templates as JSON: renewal_reminder, claim_status, claim_survey → template id and key names',
+      secret: false,
+    },
+  },
   QIBAO_CUSTOMER_MONTHLY_CAP: {
     schema: z.coerce.number().int().min(1).max(31).default(4),
     meta: {
@@ -334,6 +371,7 @@ export interface Config {
     renewalEscalationDays: number;
     /** Asia/Shanghai minutes of day. */
     digestMinute: number;
+    subscribeTemplates: SubscribeTemplates;
   };
 }
 
@@ -417,6 +455,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       renewalOffsetsDays: e.QIBAO_RENEWAL_OFFSETS_DAYS,
       renewalEscalationDays: e.QIBAO_RENEWAL_ESCALATION_DAYS,
       digestMinute: minuteOfDay(e.QIBAO_DIGEST_TIME),
+      subscribeTemplates: e.QIBAO_SUBSCRIBE_TEMPLATES,
     },
   };
 }

@@ -1,16 +1,94 @@
-import type { Config } from '#config/config';
+import type { SubscribeTemplates } from '#config/config';
 import type { Logger } from '#core/logger';
-import type { NotificationChannels } from '#core/notification/channels';
+import { ChannelError, type NotificationChannels } from '#core/notification/channels';
+import { markdownMessage, textMessage } from '#core/wecom/builders';
+import type { WechatClient } from '#core/wecom/wechat.client';
+import type { WecomClient } from '#core/wecom/wecom.client';
+
+// WeCom drops a resend of the same content to the same member within this window
+// (message/send enable_duplicate_check, at most 4 h). It is far longer than the outbox lease, so a
+// message resent after a worker died mid-send reaches the member once.
+const DUPLICATE_CHECK_SECONDS = 4 * 3600;
 
 /**
- * The transports this process sends through. They come from the WeCom/WeChat client (core/wecom,
- * with the local simulator in development); until it is wired, no channel is configured and the
- * outbox keeps notifications pending (nothing is lost, nothing is pretended to be sent).
+ * The outbox's transports over the WeCom/WeChat clients (core/wecom; the simulator in development).
+ * A channel whose client is not configured is absent, and its notifications stay pending.
  */
-export function createChannels(
-  _config: Pick<Config, 'wecom' | 'wechat'>,
-  logger: Logger,
-): NotificationChannels {
-  logger.warn('no notification channels are wired yet (WeCom client); notifications stay pending');
-  return {};
+export function createChannels(deps: {
+  wecom: WecomClient | undefined;
+  wechat: WechatClient | undefined;
+  templates: SubscribeTemplates;
+  logger: Logger;
+}): NotificationChannels {
+  const { wecom, wechat, templates } = deps;
+  if (!wecom) deps.logger.warn('WeCom is not configured: app and customer messages stay pending');
+  if (!wechat) deps.logger.warn('the WeChat mini-program is not configured: subscribe messages stay pending');
+  return {
+    ...(wecom
+      ? {
+          agentApp: {
+            resendSafe: true,
+            async send(m) {
+              const body = m.format === 'markdown' ? markdownMessage(m.text) : textMessage(m.text);
+              const res = await wecom.sendMessage({ toUser: [m.toUser] }, body, {
+                enableDuplicateCheck: true,
+                duplicateCheckIntervalS: DUPLICATE_CHECK_SECONDS,
+              });
+              if (res.invalidUser.includes(m.toUser.toLowerCase())) {
+                throw new ChannelError('no_binding', `WeCom refused member ${m.toUser}`);
+              }
+              return { providerMsgId: res.msgId };
+            },
+          },
+          customerWecom: {
+            // add_msg_template has no idempotency: a resend after a crash could create a second task.
+            resendSafe: false,
+            async prepare(m) {
+              const res = await wecom.addMsgTemplate({
+                chat_type: 'single',
+                external_userid: [m.externalUserId],
+                sender: m.senderWecomUserId,
+                text: { content: m.text },
+              });
+              const failed = Array.isArray(res.fail_list) ? (res.fail_list as unknown[]).map(String) : [];
+              if (failed.includes(m.externalUserId)) {
+                throw new ChannelError(
+                  'no_binding',
+                  'the member has no external-contact relationship with the customer',
+                );
+              }
+              return { providerMsgId: typeof res.msgid === 'string' ? res.msgid : undefined };
+            },
+            async remind(providerMsgId) {
+              await wecom.remindGroupmsgSend(providerMsgId);
+            },
+          },
+        }
+      : {}),
+    ...(wechat
+      ? {
+          subscribe: {
+            // One-time subscriptions are consumed by a send; a blind resend would fail or duplicate.
+            resendSafe: false,
+            async send(m) {
+              const template = templates[m.templateId];
+              if (!template)
+                throw new ChannelError('permanent', `no subscribe template configured for ${m.templateId}`);
+              const data: Record<string, string> = {};
+              for (const [field, key] of Object.entries(template.keys)) {
+                const v = m.data[field]?.value;
+                if (v) data[key] = v;
+              }
+              await wechat.sendSubscribeMessage({
+                toOpenId: m.openid,
+                templateId: template.id,
+                ...(m.page ? { page: m.page } : {}),
+                data,
+              });
+              return {};
+            },
+          },
+        }
+      : {}),
+  };
 }

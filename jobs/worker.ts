@@ -20,7 +20,12 @@ export async function startJobWorker(deps: {
   const jobDeps = createJobDeps({
     ...deps,
     logger,
-    channels: createChannels(deps.config, logger),
+    channels: createChannels({
+      wecom: deps.services.wecom.client,
+      wechat: deps.services.wecom.wechat,
+      templates: deps.config.notifications.subscribeTemplates,
+      logger,
+    }),
     gate: complianceGate(deps.services.compliance),
   });
   const worker = createAgenda(jobDeps);

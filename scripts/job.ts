@@ -6,6 +6,7 @@ import { resolveSecret } from '#config/secret';
 import { connectConfiguredDatabase } from '#core/db/bootstrap';
 import { createLogger } from '#core/logger';
 import { createServices } from '#core/services';
+import { resolveWecomSettings } from '#core/wecom/settings';
 import { createAgenda } from '#jobs/agenda';
 import { createChannels } from '#jobs/channels';
 import { complianceGate } from '#jobs/compliance-gate';
@@ -46,6 +47,12 @@ try {
     secret,
     sessionTtlSeconds: config.sessionTtlSeconds,
     clock,
+    logger,
+    // Development: the simulator of a running `npm start` (MONGODB_URI shared); unreachable → the
+    // sends fail and are retried with back-off, nothing is lost.
+    wecom: {
+      settings: resolveWecomSettings(config, `http://127.0.0.1:${config.wecom.simulator.port}`),
+    },
   });
   const deps = createJobDeps({
     config,
@@ -54,7 +61,12 @@ try {
     services,
     clock,
     secret,
-    channels: createChannels(config, logger),
+    channels: createChannels({
+      wecom: services.wecom.client,
+      wechat: services.wecom.wechat,
+      templates: config.notifications.subscribeTemplates,
+      logger,
+    }),
     gate: complianceGate(services.compliance),
   });
   const worker = createAgenda(deps);

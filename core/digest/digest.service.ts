@@ -94,7 +94,8 @@ export function createDigestService(deps: DigestDeps) {
     const sections: Section[] = [];
 
     const leadLines = deps.leads ? await deps.leads.digestLines(scope, now, EXAMPLES) : [];
-    if (leadLines.length) sections.push({ headline: leadLines[0]!, examples: leadLines.slice(1) });
+    const [leadHeadline, ...leadExamples] = leadLines;
+    if (leadHeadline) sections.push({ headline: leadHeadline, examples: leadExamples });
 
     // Policies expiring within 7 days whose customer has not been contacted for 30 days.
     const expiring = await Policy.find(

@@ -117,9 +117,10 @@ async function* keyset<T extends { _id: Types.ObjectId }>(
   let after: Types.ObjectId | undefined;
   for (;;) {
     const rows = await page(after);
-    if (rows.length === 0) return;
+    const last = rows[rows.length - 1];
+    if (!last) return;
     yield rows;
-    after = rows[rows.length - 1]!._id;
+    after = last._id;
   }
 }
 

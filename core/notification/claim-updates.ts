@@ -1,5 +1,8 @@
 import { CLAIM_STATUS_LABELS, type ClaimStatus } from '../claim/claim.status.js';
 import { userDirectory, type AutomationDeps } from './automation-support.js';
+import { formatMinute, shanghaiDateOf, shanghaiMinuteOfDay } from './shanghai-time.js';
+
+const shanghaiDateTime = (at: Date) => `${shanghaiDateOf(at)} ${formatMinute(shanghaiMinuteOfDay(at))}`;
 import type { SurveyService } from './survey.service.js';
 
 export const SURVEY_DELAY_DAYS = 7;
@@ -57,7 +60,7 @@ export function createClaimUpdateAutomation(deps: AutomationDeps & { surveys: Su
                 data: {
                   claimNumber: { value: number.slice(0, 32) },
                   status: { value: label },
-                  time: { value: e.occurredAt.toISOString() },
+                  time: { value: shanghaiDateTime(e.occurredAt) },
                 },
               },
             }),

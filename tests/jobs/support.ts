@@ -104,3 +104,12 @@ export function outboxFor(
     workerName: opts.worker ?? 'test-worker',
   });
 }
+
+/** Runs one job by name as the worker would (validated data, the deps' clock as "now"). */
+export async function runNamedJob(deps: import('#jobs/deps').JobDeps, name: string, data: unknown = {}) {
+  const { allJobs } = await import('#jobs/registry');
+  const { runJob } = await import('#jobs/agenda');
+  const def = allJobs(deps).find((j) => j.name === name);
+  if (!def) throw new Error(`no job ${name}`);
+  return runJob(deps, def, data);
+}
