@@ -10,6 +10,7 @@ import type {
   RISK_PREFERENCES,
   SOURCE_CHANNELS,
 } from './customer.options.js';
+import { createKeyedLock } from './keyed-lock.js';
 import { escapeRegExp } from './search-keys.js';
 import {
   oid,
@@ -238,6 +239,8 @@ export interface CustomerListFilter {
 /** Data access for customers. Every read and update of a customer takes the caller's scope. */
 export function createCustomerRepository(models: CustomerModels) {
   const { Customer, CustomerPhoneKey } = models;
+  // One writer at a time per customer document (see keyed-lock.ts: FerretDB loses concurrent updates).
+  const { withLock, withLocks } = createKeyedLock();
 
   function listQuery(scope: DataScope, f: CustomerListFilter): Record<string, unknown> {
     const q: Record<string, unknown> = { ...scopeFilter(scope) };
@@ -309,35 +312,59 @@ export function createCustomerRepository(models: CustomerModels) {
       return { items: docs.map(toCustomer), total };
     },
 
-    /** Replaces the writable fields of an in-scope customer; undefined when it is not visible. */
-    async update(scope: DataScope, id: string, w: CustomerWrite): Promise<CustomerRecord | undefined> {
+    /**
+     * Writes the fields of `w` that differ from `before` (the snapshot the change was computed from), so a
+     * concurrent writer's other fields — tags added by an interaction — are not overwritten with stale values.
+     * Undefined when the customer is not visible.
+     */
+    async update(
+      scope: DataScope,
+      id: string,
+      w: CustomerWrite,
+      before: CustomerWrite,
+    ): Promise<CustomerRecord | undefined> {
       const doc = toDoc(w);
+      const old = toDoc(before) as Record<string, unknown>;
       const set: Record<string, unknown> = {};
       const unset: Record<string, ''> = {};
       for (const [k, v] of Object.entries(doc)) {
+        if (JSON.stringify(v) === JSON.stringify(old[k])) continue;
         if (v === undefined) unset[k] = '';
         else set[k] = v;
       }
-      const d = await Customer.findOneAndUpdate(
-        { ...scopeFilter(scope), _id: oid(id) },
-        { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) },
-        { returnDocument: 'after' },
-      ).lean<CustomerLean>();
-      return d ? toCustomer(d) : undefined;
+      const update = {
+        ...(Object.keys(set).length ? { $set: set } : {}),
+        ...(Object.keys(unset).length ? { $unset: unset } : {}),
+      };
+      return withLock(id, async () => {
+        const filter = { ...scopeFilter(scope), _id: oid(id) };
+        const d = Object.keys(update).length
+          ? await Customer.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean<CustomerLean>()
+          : await Customer.findOne(filter).lean<CustomerLean>();
+        return d ? toCustomer(d) : undefined;
+      });
     },
 
+    /** Runs `fn` as the only writer of this customer document in this process (see keyed-lock.ts). */
+    withCustomerLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
+      return withLock(id, fn);
+    },
+
+    /** Stores a segmentation. Call inside withCustomerLock, with inputs read under the same lock. */
     async setSegmentation(scope: DataScope, id: string, seg: Segmentation): Promise<void> {
       await Customer.updateOne({ ...scopeFilter(scope), _id: oid(id) }, { $set: { segmentation: seg } });
     },
 
     /** After an interaction: remember when, and add the needs it revealed to the soft-info tags. */
     async touchInteraction(scope: DataScope, id: string, at: Date, softTags: string[]): Promise<void> {
-      await Customer.updateOne(
-        { ...scopeFilter(scope), _id: oid(id) },
-        {
-          $max: { lastInteractionAt: at },
-          ...(softTags.length ? { $addToSet: { 'softInfo.tags': { $each: softTags } } } : {}),
-        },
+      await withLock(id, () =>
+        Customer.updateOne(
+          { ...scopeFilter(scope), _id: oid(id) },
+          {
+            $max: { lastInteractionAt: at },
+            ...(softTags.length ? { $addToSet: { 'softInfo.tags': { $each: softTags } } } : {}),
+          },
+        ),
       );
     },
 
@@ -402,9 +429,11 @@ export function createCustomerRepository(models: CustomerModels) {
 
     /** Moves a batch to a new owner; only those still owned by `fromId` (a concurrent move is not undone). */
     async reassign(ids: string[], fromId: string, to: Ownership): Promise<number> {
-      const r = await Customer.updateMany(
-        { _id: { $in: ids.map(oid) }, ownerId: oid(fromId) },
-        { $set: ownershipToDoc(to) },
+      const r = await withLocks(ids, () =>
+        Customer.updateMany(
+          { _id: { $in: ids.map(oid) }, ownerId: oid(fromId) },
+          { $set: ownershipToDoc(to) },
+        ),
       );
       return r.modifiedCount;
     },

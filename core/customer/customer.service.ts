@@ -324,7 +324,16 @@ export function createCustomerService(deps: CustomerDeps) {
       }
       let after: CustomerRecord | undefined;
       try {
-        after = await customers.update(principal.scope, id, write);
+        const {
+          id: _id,
+          ownership: _o,
+          createdAt: _c,
+          updatedAt: _u,
+          segmentation: _s,
+          lastInteractionAt: _l,
+          ...beforeWrite
+        } = before;
+        after = await customers.update(principal.scope, id, write, beforeWrite);
       } catch (err) {
         await customers.releasePhones(id, added);
         throw err;

@@ -19,26 +19,29 @@ export function createSegmentationService(deps: {
 }) {
   return {
     async recompute(customerId: string): Promise<Segmentation | undefined> {
-      // A system read: the caller already proved access to this customer, or is a job.
-      const customer = await deps.customers.findById(SYSTEM_SCOPE, customerId);
-      if (!customer) return undefined;
-      const [policies, claims, interactionCount, referralCount] = await Promise.all([
-        deps.policies.listForCustomer(SYSTEM_SCOPE, customerId, 500),
-        deps.claims.listForCustomer(SYSTEM_SCOPE, customerId, 500),
-        deps.interactions.countForCustomer(SYSTEM_SCOPE, customerId),
-        deps.customers.countReferrals(SYSTEM_SCOPE, customerId),
-      ]);
-      const seg = computeSegmentation({
-        now: deps.clock(),
-        customerCreatedAt: customer.createdAt,
-        lastInteractionAt: customer.lastInteractionAt,
-        interactionCount,
-        referralCount,
-        policies,
-        claims,
+      // Read and write under the customer's lock: two recomputes racing must not store the older result.
+      return deps.customers.withCustomerLock(customerId, async () => {
+        // A system read: the caller already proved access to this customer, or is a job.
+        const customer = await deps.customers.findById(SYSTEM_SCOPE, customerId);
+        if (!customer) return undefined;
+        const [policies, claims, interactionCount, referralCount] = await Promise.all([
+          deps.policies.listForCustomer(SYSTEM_SCOPE, customerId, 500),
+          deps.claims.listForCustomer(SYSTEM_SCOPE, customerId, 500),
+          deps.interactions.countForCustomer(SYSTEM_SCOPE, customerId),
+          deps.customers.countReferrals(SYSTEM_SCOPE, customerId),
+        ]);
+        const seg = computeSegmentation({
+          now: deps.clock(),
+          customerCreatedAt: customer.createdAt,
+          lastInteractionAt: customer.lastInteractionAt,
+          interactionCount,
+          referralCount,
+          policies,
+          claims,
+        });
+        await deps.customers.setSegmentation(SYSTEM_SCOPE, customerId, seg);
+        return seg;
       });
-      await deps.customers.setSegmentation(SYSTEM_SCOPE, customerId, seg);
-      return seg;
     },
   };
 }
