@@ -78,51 +78,101 @@ export function createDigestService(deps: DigestDeps) {
     const yesterday = addDays(today, -1);
     const range = { $gte: shanghaiInstant(yesterday), $lt: shanghaiInstant(today) };
     const s = scopeFields(scope);
-    const staff = await User.find({ ...s, active: true }, { name: 1, wecomUserId: 1 }).lean<
-      { _id: Types.ObjectId; name: string; wecomUserId: string }[]
-    >();
-    const nameOf = new Map(staff.map((u) => [u._id.toString(), u.name]));
-    const agentName = (id: Types.ObjectId | undefined | null) =>
-      id ? (nameOf.get(id.toString()) ?? '—') : '—';
-
-    const [interactions, newCustomers, tasksDone] = await Promise.all([
+    // Independent reads in parallel: a branch digest is a dozen queries.
+    const [
+      staff,
+      interactions,
+      newCustomers,
+      tasksDone,
+      leadLines,
+      expiring,
+      breached,
+      overdue,
+      hits,
+      scopeName,
+    ] = await Promise.all([
+      User.find({ ...s, active: true }, { name: 1, wecomUserId: 1 }).lean<
+        { _id: Types.ObjectId; name: string; wecomUserId: string }[]
+      >(),
       Interaction.countDocuments({ ...s, occurredAt: range }),
       Customer.countDocuments({ ...s, createdAt: range }),
       Task.countDocuments({ ...s, status: 'done', completedAt: range }),
+      deps.leads ? deps.leads.digestLines(scope, now, EXAMPLES) : Promise.resolve([] as string[]),
+      Policy.find(
+        { ...s, status: 'in_force', expiryDate: { $gte: today, $lte: addDays(today, 7) } },
+        { customerId: 1, product: 1, expiryDate: 1, ownerId: 1, renewalOutcome: 1 },
+      )
+        .sort({ expiryDate: 1, _id: 1 })
+        .limit(500)
+        .lean<
+          {
+            _id: Types.ObjectId;
+            customerId: Types.ObjectId;
+            product: string;
+            expiryDate: string;
+            ownerId: Types.ObjectId;
+            renewalOutcome?: string | null;
+          }[]
+        >(),
+      Ticket.find(
+        { ...s, status: { $in: ['open', 'in_progress'] }, slaDueAt: { $lt: now } },
+        { title: 1, assigneeId: 1, ownerId: 1, slaDueAt: 1 },
+      )
+        .sort({ slaDueAt: 1 })
+        .limit(200)
+        .lean<
+          {
+            _id: Types.ObjectId;
+            title: string;
+            assigneeId?: Types.ObjectId | null;
+            ownerId: Types.ObjectId;
+          }[]
+        >(),
+      Task.aggregate<{ _id: Types.ObjectId; n: number }>([
+        { $match: { ...s, status: 'open', dueDate: { $lt: today } } },
+        { $group: { _id: '$ownerId', n: { $sum: 1 } } },
+        { $sort: { n: -1 } },
+      ]),
+      ComplianceHit.aggregate<{ _id: string; n: number }>([
+        { $match: { ...s, occurredAt: range } },
+        { $group: { _id: '$category', n: { $sum: 1 } } },
+        { $sort: { n: -1 } },
+      ]),
+      scope.level === 'team'
+        ? deps.models.Team.findById(scope.teamId, { name: 1 })
+            .lean<{ name: string }>()
+            .then((t) => t?.name ?? '团队')
+        : deps.models.Branch.findById(scope.branchId, { name: 1 })
+            .lean<{ name: string }>()
+            .then((b) => b?.name ?? '分支'),
     ]);
+    const nameOf = new Map(staff.map((u) => [u._id.toString(), u.name]));
+    const agentName = (id: Types.ObjectId | undefined | null) =>
+      id ? (nameOf.get(id.toString()) ?? '—') : '—';
+    const open = expiring.filter((p) => !p.renewalOutcome || p.renewalOutcome === 'pending');
+    const wecomIds = staff.map((u) => u.wecomUserId);
+    const [customerRows, deleted] = await Promise.all([
+      open.length
+        ? Customer.find(
+            { _id: { $in: [...new Set(open.map((p) => p.customerId.toString()))].map(oid) } },
+            { name: 1, lastInteractionAt: 1 },
+          ).lean<{ _id: Types.ObjectId; name: string; lastInteractionAt?: Date | null }[]>()
+        : Promise.resolve([]),
+      wecomIds.length
+        ? WecomExternalContact.find(
+            { userId: { $in: wecomIds }, status: 'deleted_by_customer', removedAt: range },
+            { userId: 1 },
+          ).lean<{ userId: string }[]>()
+        : Promise.resolve([]),
+    ]);
+
     const kpis = `昨日（${yesterday}）：沟通 ${interactions} 次 · 新增客户 ${newCustomers} 位 · 完成待办 ${tasksDone} 项`;
     const sections: Section[] = [];
-
-    const leadLines = deps.leads ? await deps.leads.digestLines(scope, now, EXAMPLES) : [];
     const [leadHeadline, ...leadExamples] = leadLines;
     if (leadHeadline) sections.push({ headline: leadHeadline, examples: leadExamples });
 
     // Policies expiring within 7 days whose customer has not been contacted for 30 days.
-    const expiring = await Policy.find(
-      { ...s, status: 'in_force', expiryDate: { $gte: today, $lte: addDays(today, 7) } },
-      { customerId: 1, product: 1, expiryDate: 1, ownerId: 1, renewalOutcome: 1 },
-    )
-      .sort({ expiryDate: 1, _id: 1 })
-      .limit(500)
-      .lean<
-        {
-          _id: Types.ObjectId;
-          customerId: Types.ObjectId;
-          product: string;
-          expiryDate: string;
-          ownerId: Types.ObjectId;
-          renewalOutcome?: string | null;
-        }[]
-      >();
-    const open = expiring.filter((p) => !p.renewalOutcome || p.renewalOutcome === 'pending');
-    const customers = new Map(
-      (
-        await Customer.find(
-          { _id: { $in: [...new Set(open.map((p) => p.customerId.toString()))].map(oid) } },
-          { name: 1, lastInteractionAt: 1 },
-        ).lean<{ _id: Types.ObjectId; name: string; lastInteractionAt?: Date | null }[]>()
-      ).map((c) => [c._id.toString(), c]),
-    );
+    const customers = new Map(customerRows.map((c) => [c._id.toString(), c]));
     const contactCutoff = now.getTime() - NO_CONTACT_DAYS * 86_400_000;
     const uncontacted = open.filter((p) => {
       const c = customers.get(p.customerId.toString());
@@ -137,16 +187,6 @@ export function createDigestService(deps: DigestDeps) {
         ),
       });
     }
-
-    const breached = await Ticket.find(
-      { ...s, status: { $in: ['open', 'in_progress'] }, slaDueAt: { $lt: now } },
-      { title: 1, assigneeId: 1, ownerId: 1, slaDueAt: 1 },
-    )
-      .sort({ slaDueAt: 1 })
-      .limit(200)
-      .lean<
-        { _id: Types.ObjectId; title: string; assigneeId?: Types.ObjectId | null; ownerId: Types.ObjectId }[]
-      >();
     if (breached.length) {
       sections.push({
         headline: `超时未处理工单 ${breached.length} 个，请协调处理`,
@@ -155,12 +195,6 @@ export function createDigestService(deps: DigestDeps) {
         ),
       });
     }
-
-    const overdue = await Task.aggregate<{ _id: Types.ObjectId; n: number }>([
-      { $match: { ...s, status: 'open', dueDate: { $lt: today } } },
-      { $group: { _id: '$ownerId', n: { $sum: 1 } } },
-      { $sort: { n: -1 } },
-    ]);
     const overdueTotal = overdue.reduce((n, r) => n + r.n, 0);
     if (overdueTotal) {
       sections.push({
@@ -168,12 +202,6 @@ export function createDigestService(deps: DigestDeps) {
         examples: overdue.map((r) => `${agentName(r._id)} ${r.n} 项`),
       });
     }
-
-    const hits = await ComplianceHit.aggregate<{ _id: string; n: number }>([
-      { $match: { ...s, occurredAt: range } },
-      { $group: { _id: '$category', n: { $sum: 1 } } },
-      { $sort: { n: -1 } },
-    ]);
     const hitTotal = hits.reduce((n, r) => n + r.n, 0);
     if (hitTotal) {
       sections.push({
@@ -181,14 +209,6 @@ export function createDigestService(deps: DigestDeps) {
         examples: hits.map((h) => `${h._id} ${h.n} 条`),
       });
     }
-
-    const wecomIds = staff.map((u) => u.wecomUserId);
-    const deleted = wecomIds.length
-      ? await WecomExternalContact.find(
-          { userId: { $in: wecomIds }, status: 'deleted_by_customer', removedAt: range },
-          { userId: 1 },
-        ).lean<{ userId: string }[]>()
-      : [];
     if (deleted.length) {
       const byWecom = new Map(staff.map((u) => [u.wecomUserId, u.name]));
       const counts = new Map<string, number>();
@@ -198,13 +218,6 @@ export function createDigestService(deps: DigestDeps) {
         examples: [...counts].map(([u, n]) => `${byWecom.get(u) ?? u} ${n} 位`),
       });
     }
-
-    const scopeName =
-      scope.level === 'team'
-        ? ((await deps.models.Team.findById(scope.teamId, { name: 1 }).lean<{ name: string }>())?.name ??
-          '团队')
-        : ((await deps.models.Branch.findById(scope.branchId, { name: 1 }).lean<{ name: string }>())?.name ??
-          '分支');
     return renderDigest(
       `企保日报 · ${today} · ${scopeName}`,
       kpis,

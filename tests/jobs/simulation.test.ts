@@ -208,7 +208,7 @@ describe('90 simulated days', () => {
     // p2's agent never acted: the team lead hears about it once; p1's agent did, so no escalation.
     const escalations = lines.filter((l) => l.includes('【续保跟进预警】'));
     expect(escalations).toHaveLength(1);
-    expect(escalations[0]).toMatch(new RegExp(`^lead_c .*${p2.number}`));
+    expect(escalations[0]).toMatch(new RegExp(`^${lead.wecomUserId} .*${p2.number}`));
     // The claim: reported + 5 transitions, each once to the agent …
     const claimLines = lines.filter((l) => l.startsWith('agent_a 【理赔进度】'));
     expect(claimLines.map((l) => l.match(/「(.+)」/)?.[1])).toEqual([
@@ -245,8 +245,8 @@ describe('90 simulated days', () => {
     expect(care.filter((l) => l.includes('李二 生日'))).toHaveLength(1);
     expect(care.length).toBeGreaterThanOrEqual(festivals.length);
     // Digests: one per manager per day.
-    expect(lines.filter((l) => l.startsWith('lead_c **企保日报'))).toHaveLength(DAYS);
-    expect(lines.filter((l) => l.startsWith('manager_d **企保日报'))).toHaveLength(DAYS);
+    expect(lines.filter((l) => l.startsWith(`${lead.wecomUserId} **企保日报`))).toHaveLength(DAYS);
+    expect(lines.filter((l) => l.startsWith(`${manager.wecomUserId} **企保日报`))).toHaveLength(DAYS);
     // Nothing unexpected: every app message is one of the kinds above.
     const known = ['【续保提醒】', '【续保跟进预警】', '【理赔进度】', '【客户关怀】', '**企保日报'];
     expect(lines.filter((l) => !known.some((k) => l.includes(k)))).toEqual([]);

@@ -1,5 +1,8 @@
 import type { Database } from '#core/db/database';
 import { silentLogger } from '#core/logger';
+import { runJob } from '#jobs/agenda';
+import type { JobDeps } from '#jobs/deps';
+import { allJobs } from '#jobs/registry';
 import {
   type AgentAppMessage,
   type CustomerWecomMessage,
@@ -106,9 +109,7 @@ export function outboxFor(
 }
 
 /** Runs one job by name as the worker would (validated data, the deps' clock as "now"). */
-export async function runNamedJob(deps: import('#jobs/deps').JobDeps, name: string, data: unknown = {}) {
-  const { allJobs } = await import('#jobs/registry');
-  const { runJob } = await import('#jobs/agenda');
+export async function runNamedJob(deps: JobDeps, name: string, data: unknown = {}) {
   const def = allJobs(deps).find((j) => j.name === name);
   if (!def) throw new Error(`no job ${name}`);
   return runJob(deps, def, data);
