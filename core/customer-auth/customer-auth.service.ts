@@ -142,7 +142,7 @@ export function createCustomerAuthService(deps: {
     devLogin: (customerId: string) => sessionFor(customerId),
 
     /** Development only: customers to pick on the dev login screen. */
-    async devCustomers(limit = 20) {
+    async devCustomers(limit = 50) {
       const { items } = await deps.customers.list(ALL, {}, { skip: 0, limit });
       return items.map((c) => ({ id: c.id, name: c.name }));
     },

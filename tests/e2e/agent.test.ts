@@ -14,31 +14,51 @@ describe('agent mode in the H5 build (张伟 logs in through the development log
     const p = await e2e.openPage();
     const { page } = p;
     const see = (text: string) => page.getByText(text).first().waitFor();
+    const principal = {
+      kind: 'staff' as const,
+      userId: world.zhangwei.id,
+      role: 'agent' as const,
+      scope: { level: 'own' as const, userId: world.zhangwei.id },
+    };
+
     await p.go('/pages/login/index');
-    await expect.poll(() => page.getByText('开发环境登录').count()).toBe(1);
+    await see('开发环境登录（模拟器）');
     await p.shot('01-login');
 
     await page.getByText('张伟', { exact: true }).click();
     await see('张伟，你好');
-    await see('回访张三：续保方案');
-    await see('还有 20 天到期');
+    for (const section of ['今日待办', '30 天内到期续保', '理赔动态']) await see(section);
+    // The renewals card shows what the API says is due within 30 days (or says there is none).
+    const due = await e2e.t().services.policies.list(principal, {
+      expiringWithinDays: 30,
+      status: 'in_force',
+      page: 1,
+      pageSize: 50,
+    });
+    const first = due.items[0];
+    if (first) await see(`${first.applicantName} · ${first.product}`);
+    else await see('30 天内没有到期的保单');
     await p.shot('02-workbench');
 
     await page.getByText('客户', { exact: true }).click();
     const search = page.locator('input[placeholder="姓名、拼音首字母（如 zs）、手机号或保单号"]');
     await search.fill('zs');
     await search.press('Enter');
-    await page.getByText('赵四', { exact: true }).waitFor();
-    await expect.poll(() => page.getByText('王五', { exact: true }).count()).toBe(0);
+    await see('共 1 位客户');
+    await page.locator('.customers__row', { hasText: '张三' }).waitFor();
+    expect(await page.locator('.customers__row', { hasText: '王建国' }).count()).toBe(0);
     await p.shot('03-customers-zs');
 
-    await page.getByText('张三', { exact: true }).click();
-    await see('平安福重疾险');
-    for (const section of ['客户分层', '保单（2）', '理赔（1）', '沟通时间线', '家庭', '软信息']) {
+    await page.locator('.customers__row', { hasText: '张三' }).click();
+    await see('鑫享福年金');
+    for (const section of ['客户分层', '保单（2）', '理赔（1）', '沟通时间线', '家庭', '软信息', '张小宝']) {
       await see(section);
     }
-    await see('审核中');
-    await see('还有 20 天到期');
+    await see('已报案');
+    await page
+      .getByText(/还有 \d+ 天到期/)
+      .first()
+      .waitFor();
     await p.shot('04-customer-360');
 
     await page.getByText('记一笔', { exact: true }).click();
@@ -53,23 +73,15 @@ describe('agent mode in the H5 build (张伟 logs in through the development log
     // Back on 客户详情, which reloads: the new visit is on the timeline with its needs tag.
     await page.getByText('拜访：聊到孩子明年出国读书，想了解教育金').waitFor({ timeout: 15_000 });
     await see('需求：教育金');
-    await p.shot('06-timeline-after-visit');
+    await p.shot('06-timeline-after-visit', page.getByText('沟通时间线'));
 
-    const stored = await e2e.t().services.interactions.list(
-      {
-        kind: 'staff',
-        userId: world.zhangwei.id,
-        role: 'agent',
-        scope: { level: 'own', userId: world.zhangwei.id },
-      },
-      { customerId: world.zhangsan.id, page: 1, pageSize: 20 },
-    );
-    expect(stored.items).toEqual([
-      expect.objectContaining({
-        type: 'visit',
-        summary: '聊到孩子明年出国读书，想了解教育金',
-        tags: ['教育金'],
-      }),
+    const stored = await e2e.t().services.interactions.list(principal, {
+      customerId: world.zhangsan.id,
+      page: 1,
+      pageSize: 50,
+    });
+    expect(stored.items.filter((i) => i.summary === '聊到孩子明年出国读书，想了解教育金')).toEqual([
+      expect.objectContaining({ type: 'visit', tags: ['教育金'] }),
     ]);
     expectNoPageErrors(p);
   }, 120_000);

@@ -9,48 +9,56 @@ beforeAll(async () => {
   world = await buildScenario(e2e.db(), e2e.t().services);
 });
 
-describe('customer mode in the H5 build (张三 signs in through the development login screen)', () => {
+describe('customer mode in the H5 build (吴磊 signs in through the development login screen)', () => {
   test('a customer logs in, sees their policies and a claim timeline in the right state, and reports a claim', async () => {
     const p = await e2e.openPage();
     const { page } = p;
     const see = (text: string) => page.getByText(text).first().waitFor();
+    const me = { kind: 'customer' as const, customerId: world.wulei.id };
+    const { items: policies } = await e2e.t().services.customerPortal.policies(me);
+    expect(policies.length).toBeGreaterThan(0);
 
     await p.go('/pages/login/index');
     await see('客户（模拟微信登录）');
-    await page.locator('.login__customer', { hasText: '张三' }).click();
-    await see('张三，您好');
-    await see('平安福重疾险');
-    await see('尊享e生医疗险');
-    await see('还有 20 天到期');
-    // Only 张三's own records: 赵四 and 王五 have none here.
-    expect(await page.getByText('王五').count()).toBe(0);
+    await page.locator('.login__customer', { hasText: '吴磊' }).click();
+    await see('吴磊，您好');
+    for (const policy of policies) {
+      await page.locator('.my-policies__policy', { hasText: policy.product }).waitFor();
+    }
+    // Only 吴磊's own policies: one card per policy, nothing of 张三's.
+    expect(await page.locator('.my-policies__policy').count()).toBe(policies.length);
+    expect(await page.getByText('鑫享福年金').count()).toBe(0);
     await see('理赔进度');
     await p.shot('20-customer-policies');
 
-    // The claim under review: 已报案 and 已受理 are done (with their notes), 审核中 is current, the rest ahead.
-    await page.locator('.cell', { hasText: '审核中' }).first().click();
+    // The seeded claim waits for documents: three steps done, 补充材料 current with the agent's note,
+    // then the way back through review to the end, greyed.
+    await page.locator('.cell', { hasText: '补充材料' }).first().click();
     await see('办理进度');
     const steps = page.locator('.timeline__item');
-    await expect.poll(() => steps.count()).toBe(6);
+    await expect.poll(() => steps.count()).toBe(8);
     const state = async (i: number) => {
       const cls = (await steps.nth(i).getAttribute('class')) ?? '';
       return `${(await steps.nth(i).locator('.timeline__title').innerText()).trim()}:${/--(\w+)/.exec(cls)?.[1]}`;
     };
-    expect(await Promise.all([0, 1, 2, 3, 4, 5].map(state))).toEqual([
+    expect(await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(state))).toEqual([
       '已报案:done',
       '已受理:done',
-      '审核中:current',
+      '审核中:done',
+      '补充材料:current',
+      '审核中:todo',
       '已核准:todo',
       '已赔付:todo',
       '已结案:todo',
     ]);
-    await see('材料齐全，已受理');
-    await see('保险公司审核中');
+    await see('请补充出院小结和发票原件');
     await p.shot('21-claim-progress');
 
     // 保单详情 → 我要报案 → the new claim's progress page starts at 已报案.
+    const policy = policies.find((x) => x.status === 'in_force');
+    if (!policy) throw new Error('吴磊 has no policy in force in the demo seed');
     await page.goBack();
-    await page.locator('.my-policies__policy', { hasText: '平安福重疾险' }).click();
+    await page.locator('.my-policies__policy', { hasText: policy.product }).click();
     await see('保障与缴费');
     await see('理赔记录');
     await p.shot('22-policy-detail');
@@ -60,7 +68,7 @@ describe('customer mode in the H5 build (张三 signs in through the development
     await page
       .locator('textarea[placeholder="请描述时间、地点、经过和就医情况"]')
       .fill('打球扭伤脚踝，门诊治疗');
-    await p.shot('23-report-claim');
+    await p.shot('23-report-claim', page.getByText('提交报案'));
     await page.getByText('提交报案').click();
     await see('办理进度');
     await expect
@@ -69,13 +77,13 @@ describe('customer mode in the H5 build (张三 signs in through the development
     await see('客户通过小程序报案');
     await p.shot('24-claim-reported');
 
-    const claims = await e2e
-      .t()
-      .services.customerPortal.claims({ kind: 'customer', customerId: world.zhangsan.id });
-    expect(claims.items.map((c) => c.status).sort()).toEqual(['reported', 'reviewing']);
+    const claims = await e2e.t().services.customerPortal.claims(me);
+    expect(claims.items.filter((c) => c.description === '打球扭伤脚踝，门诊治疗')).toEqual([
+      expect.objectContaining({ status: 'reported', amountClaimed: 3000, policyId: policy.id }),
+    ]);
 
     await p.go('/pages/customer/advisor/index');
-    await see('张伟');
+    await see('刘洋');
     await see('保险顾问');
     await p.shot('25-advisor');
     expectNoPageErrors(p);

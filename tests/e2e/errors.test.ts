@@ -19,10 +19,10 @@ describe('API errors in the H5 build show a Chinese message, never a blank page'
   test("when an agent opens another team's customer, then the API's 404 message and a retry button show", async () => {
     const p = await e2e.openPage();
     await loginAsZhangwei(p);
-    await p.go(`/pages/agent/customer-detail/index?id=${world.wangwu.id}`);
+    await p.go(`/pages/agent/customer-detail/index?id=${world.otherTeamCustomer.id}`);
     await p.page.getByText('客户不存在或无权访问').waitFor();
     await p.page.getByText('重试', { exact: true }).waitFor();
-    expect(await p.page.getByText('王五').count()).toBe(0);
+    expect(await p.page.getByText('卫晓东').count()).toBe(0);
     await p.shot('10-error-not-found');
     expectNoPageErrors(p);
   }, 60_000);
@@ -42,7 +42,7 @@ describe('API errors in the H5 build show a Chinese message, never a blank page'
     await p.page.getByText('服务暂时不可用，请稍后重试').waitFor();
     await p.shot('11-error-bad-gateway');
     await p.page.getByText('重试', { exact: true }).click();
-    await p.page.getByText('张三', { exact: true }).waitFor();
+    await p.page.locator('.customers__row', { hasText: '张三' }).waitFor();
     expectNoPageErrors(p);
   }, 60_000);
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Database } from '#core/db/database';
 import { findProjectRoot } from '#core/db/embedded';
@@ -40,8 +40,8 @@ export interface MiniPage {
   context: BrowserContext;
   /** Uncaught exceptions in the page: a crash is a failure even when the test's assertions pass. */
   pageErrors: string[];
-  /** Saves tests/e2e/screenshots/<name>.png (git-ignored). */
-  shot(name: string): Promise<void>;
+  /** Saves tests/e2e/screenshots/<name>.png (git-ignored), scrolled to `focus` when given. */
+  shot(name: string, focus?: Locator): Promise<void>;
   /** Opens a page of the app by its route (e.g. '/pages/login/index'). */
   go(route: string): Promise<void>;
 }
@@ -114,7 +114,10 @@ export function useE2E(): E2E {
         page,
         context,
         pageErrors,
-        async shot(name) {
+        async shot(name, focus) {
+          // Taro's H5 pages scroll inside their own container, so a full-page capture would still show
+          // only the top: scroll what the test is about into view instead.
+          if (focus) await focus.scrollIntoViewIfNeeded();
           // Let pending renders and toasts settle so the picture shows what a person would see.
           await page.waitForTimeout(300);
           await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });

@@ -117,7 +117,11 @@ function Identity({ v }: { v: Customer360 }) {
       {(c.region || c.address) && (
         <View className="kv">
           <Text className="kv__k">地址</Text>
-          <Text className="kv__v">{[c.region, c.address].filter(Boolean).join(' ')}</Text>
+          <Text className="kv__v">
+            {c.address && c.region && c.address.startsWith(c.region)
+              ? c.address
+              : [c.region, c.address].filter(Boolean).join(' ')}
+          </Text>
         </View>
       )}
       {v.owner && (
