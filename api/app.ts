@@ -11,8 +11,10 @@ import { complianceRouter } from './routes/compliance.js';
 import { customer360Routers } from './routes/customer360.js';
 import { healthRouter } from './routes/health.js';
 import { miniprogramRouter } from './routes/miniprogram.js';
+import { notificationsRouter } from './routes/notifications.js';
 import { devSimulatorRouter } from './routes/dev-simulator.js';
 import { orgRouter } from './routes/org.js';
+import { surveysRouter } from './routes/surveys.js';
 import { wecomRouter } from './routes/wecom.js';
 
 /** The Koa application. Does not listen: `startApiServer` or tests (`request(app.callback())`) do. */
@@ -45,6 +47,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     complianceRouter(deps),
     miniprogramRouter(deps),
     appRouter(deps),
+    notificationsRouter(deps),
+    surveysRouter(deps),
   ]) {
     app.use(router.routes());
     app.use(router.allowedMethods());

@@ -6,6 +6,9 @@ import { createComplianceService } from './compliance/compliance.service.js';
 import { createCustomerAccess } from './customer-auth/index.js';
 import { createCustomerDomain } from './customer/customer.domain.js';
 import type { Database } from './db/database.js';
+import { createNotificationQueries } from './notification/notification.queries.js';
+import { createNotificationRepository } from './notification/notification.repository.js';
+import { createSurveyService } from './notification/survey.service.js';
 import { silentLogger, type Logger } from './logger.js';
 import { createUserRepository } from './user/user.repository.js';
 import { createUserService } from './user/user.service.js';
@@ -44,6 +47,8 @@ export function createServices(deps: CoreDeps) {
     repositories: { users },
     auth: createAuthService({ users, tokens }),
     users: createUserService({ users, clock: deps.clock }),
+    notifications: createNotificationQueries({ repo: createNotificationRepository(deps.db.models) }),
+    surveys: createSurveyService({ models: deps.db.models, secret: deps.secret, clock: deps.clock }),
     wecom,
     ...customerDomain,
     // The mini-program's customers: sign-in/binding (jscode2session through the WeChat client) and portal.
@@ -53,6 +58,7 @@ export function createServices(deps: CoreDeps) {
       sessionTtlSeconds: deps.sessionTtlSeconds,
       clock: deps.clock,
       customers: customerDomain.customerRepositories.customers,
+      customerService: customerDomain.customers,
       policies: customerDomain.customerRepositories.policies,
       claims: customerDomain.customerRepositories.claims,
       claimService: customerDomain.claims,

@@ -1,6 +1,7 @@
 import { complianceOpenApi } from './compliance.js';
 import { customer360OpenApi } from './customer360.js';
 import { miniprogramOpenApi } from './miniprogram.js';
+import { notificationsOpenApi } from './notifications.js';
 import { orgOpenApi } from './org.js';
 import { wecomOpenApi } from './wecom.js';
 import type { OpenApiFragment } from './common.js';
@@ -13,6 +14,7 @@ export function buildOpenApi(opts: { devLogin: boolean }) {
     complianceOpenApi(),
     customer360OpenApi(),
     miniprogramOpenApi(opts),
+    notificationsOpenApi(),
   ];
   const paths: Record<string, unknown> = {
     '/api/v1/openapi.json': {
