@@ -58,6 +58,7 @@ export function createServices(deps: CoreDeps) {
       sessionTtlSeconds: deps.sessionTtlSeconds,
       clock: deps.clock,
       customers: customerDomain.customerRepositories.customers,
+      customerService: customerDomain.customers,
       policies: customerDomain.customerRepositories.policies,
       claims: customerDomain.customerRepositories.claims,
       claimService: customerDomain.claims,

@@ -2,9 +2,12 @@ import { randomInt } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Actor } from '../audit/audit.service.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { scopeFor } from '../auth/scope.js';
 import type { CustomerRepository } from '../customer/customer.repository.js';
+import type { CustomerService } from '../customer/customer.service.js';
 import { normalizeCnMobile } from '../customer/phone.js';
 import { AppError, notFound } from '../errors.js';
+import type { UserRepository } from '../user/user.repository.js';
 import type { WechatClient } from '../wecom/wechat.client.js';
 import type { CustomerAuthModels } from './customer-auth.model.js';
 import type { CustomerPrincipal, CustomerTokens } from './customer-token.js';
@@ -28,6 +31,9 @@ export interface CustomerSession {
 export function createCustomerAuthService(deps: {
   models: CustomerAuthModels;
   customers: CustomerRepository;
+  /** Writes the openid/unionid into the customer's identity graph (audited like any customer write). */
+  customerService: CustomerService;
+  users: UserRepository;
   audit: AuditService;
   tokens: CustomerTokens;
   /** The WeChat mini-program client (the simulator in development); throws when not configured. */
@@ -40,6 +46,24 @@ export function createCustomerAuthService(deps: {
     const c = await deps.customers.findById(ALL, customerId);
     if (!c) throw notFound('customer', '客户档案不存在，请联系您的顾问');
     return { ...deps.tokens.issueSession(c.id), customer: { id: c.id, name: c.name } };
+  }
+
+  // The notification outbox sends subscribe messages to customer.identities.openid: keep it in step.
+  async function recordIdentity(customerId: string, t: { openId: string; unionId?: string | undefined }) {
+    const c = await deps.customers.findById(ALL, customerId);
+    if (!c || (c.identities.openid === t.openId && (!t.unionId || c.identities.unionid === t.unionId)))
+      return;
+    const owner = await deps.users.findUserById(c.ownership.ownerId);
+    if (!owner) return;
+    const kept = Object.fromEntries(Object.entries(c.identities).filter(([, v]) => typeof v === 'string'));
+    await deps.customerService.update(
+      {
+        principal: { kind: 'staff', userId: owner.id, role: owner.role, scope: scopeFor(owner) },
+        origin: { source: 'api' },
+      },
+      c.id,
+      { identities: { ...kept, openid: t.openId, ...(t.unionId ? { unionid: t.unionId } : {}) } },
+    );
   }
 
   async function bind(
@@ -60,6 +84,7 @@ export function createCustomerAuthService(deps: {
       },
       { upsert: true },
     );
+    await recordIdentity(customerId, t);
     return sessionFor(customerId);
   }
 

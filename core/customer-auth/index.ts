@@ -2,6 +2,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import type { ClaimRepository } from '../claim/claim.repository.js';
 import type { ClaimService } from '../claim/claim.service.js';
 import type { CustomerRepository } from '../customer/customer.repository.js';
+import type { CustomerService } from '../customer/customer.service.js';
 import type { PolicyRepository } from '../policy/policy.repository.js';
 import type { UserRepository } from '../user/user.repository.js';
 import type { WechatClient } from '../wecom/wechat.client.js';
@@ -17,6 +18,7 @@ export function createCustomerAccess(deps: {
   sessionTtlSeconds: number;
   clock: () => Date;
   customers: CustomerRepository;
+  customerService: CustomerService;
   policies: PolicyRepository;
   claims: ClaimRepository;
   claimService: ClaimService;

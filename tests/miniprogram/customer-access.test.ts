@@ -103,6 +103,10 @@ describe('customer sign-in and binding', () => {
     });
     expect(policies.body.items[0]).not.toHaveProperty('ownerId');
 
+    // The identity graph knows the openid now (the outbox sends subscribe messages to it).
+    const stored = await h.services.customerRepositories.customers.findById({ level: 'all' }, ids.zhangsan);
+    expect(stored?.identities.openid).toBe('openid-zhangsan');
+
     const again = await wechatLogin('openid-zhangsan');
     expect(again.body).toMatchObject({ bound: true, customer: { id: ids.zhangsan, name: '张三' } });
 
@@ -191,16 +195,12 @@ describe('the customer sees only their own records', () => {
   });
 
   test('when a customer reports a claim with photos, then the agent sees it as reported, photos are capped at 3', async () => {
-    const res = await h
-      .http()
-      .post('/api/v1/my/claims')
-      .set(bearer(token))
-      .send({
-        policyId: ids.policy,
-        incidentDate: '2026-11-01',
-        amountClaimed: 3000,
-        description: '骑车摔伤，门诊治疗',
-      });
+    const res = await h.http().post('/api/v1/my/claims').set(bearer(token)).send({
+      policyId: ids.policy,
+      incidentDate: '2026-11-01',
+      amountClaimed: 3000,
+      description: '骑车摔伤，门诊治疗',
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       status: 'reported',
@@ -235,31 +235,23 @@ describe('the customer sees only their own records', () => {
   });
 
   test('when the incident date is outside the policy period, then the report is refused field by field', async () => {
-    const res = await h
-      .http()
-      .post('/api/v1/my/claims')
-      .set(bearer(token))
-      .send({
-        policyId: ids.policy,
-        incidentDate: '2025-06-01',
-        amountClaimed: 100,
-        description: '保障期前的事故',
-      });
+    const res = await h.http().post('/api/v1/my/claims').set(bearer(token)).send({
+      policyId: ids.policy,
+      incidentDate: '2025-06-01',
+      amountClaimed: 100,
+      description: '保障期前的事故',
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.details).toEqual([{ path: 'incidentDate', message: '出险日期不在保障期内' }]);
   });
 
   test('when a customer reports on a policy that is not theirs, then it answers 404', async () => {
-    const res = await h
-      .http()
-      .post('/api/v1/my/claims')
-      .set(bearer(token))
-      .send({
-        policyId: ids.lisiPolicy,
-        incidentDate: '2026-11-01',
-        amountClaimed: 100,
-        description: '不是我的保单',
-      });
+    const res = await h.http().post('/api/v1/my/claims').set(bearer(token)).send({
+      policyId: ids.lisiPolicy,
+      incidentDate: '2026-11-01',
+      amountClaimed: 100,
+      description: '不是我的保单',
+    });
     expect(res.status).toBe(404);
   });
 
