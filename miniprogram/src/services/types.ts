@@ -202,16 +202,16 @@ export interface InviteCode {
 
 export interface Lead {
   id: string;
-  name: string;
-  phoneMasked?: string;
-  phone?: string;
-  sourceChannel?: string;
-  grade?: 'A' | 'B' | 'C';
-  status: string;
+  name?: string | null;
+  /** Full for the assignee and their managers; masked in the public pool. */
+  phone?: string | null;
+  source: string;
+  grade: 'A' | 'B' | 'C';
+  stage: 'new' | 'assigned' | 'contacted' | 'needs_analysis' | 'proposal' | 'won' | 'lost';
+  type?: string;
   productInterest?: string[];
   firstContactDueAt?: string | null;
-  assigneeName?: string | null;
-  createdAt?: string;
+  inPool?: boolean;
 }
 
 /** GET /reports/kpis: the pages read the headline numbers and draw the per-source and per-agent bars. */

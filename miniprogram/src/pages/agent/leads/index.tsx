@@ -6,7 +6,7 @@ import { AsyncView } from '@/components/page-state';
 import { TabBar } from '@/components/tab-bar';
 import { useApi } from '@/hooks/useApi';
 import { endpoints } from '@/services/endpoints';
-import { dateTime } from '@/services/format';
+import { dateTime, phone } from '@/services/format';
 import { api } from '@/services/request';
 import type { Lead } from '@/services/types';
 import './index.scss';
@@ -17,7 +17,7 @@ const VIEWS = [
 ] as const;
 type LeadView = (typeof VIEWS)[number]['value'];
 
-const STATUS_LABELS: Record<string, string> = {
+const STAGE_LABELS: Record<Lead['stage'], string> = {
   new: '新线索',
   assigned: '已分配',
   contacted: '已联系',
@@ -25,7 +25,6 @@ const STATUS_LABELS: Record<string, string> = {
   proposal: '方案',
   won: '成交',
   lost: '流失',
-  pool: '公海',
 };
 
 export default function LeadsPage() {
@@ -72,10 +71,15 @@ export default function LeadsPage() {
                     {l.grade && (
                       <Text className={`tag ${l.grade === 'A' ? 'tag--danger' : ''}`}>{l.grade}</Text>
                     )}
-                    {l.name}
+                    {l.name ?? '未留姓名'}
                   </Text>
                   <Text className="cell__desc">
-                    {[l.sourceChannel, l.phoneMasked ?? l.phone, STATUS_LABELS[l.status] ?? l.status]
+                    {[
+                      l.source,
+                      phone(l.phone ?? undefined),
+                      STAGE_LABELS[l.stage],
+                      ...(l.productInterest ?? []),
+                    ]
                       .filter(Boolean)
                       .join(' · ')}
                   </Text>
