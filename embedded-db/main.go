@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -82,8 +84,9 @@ func run(dataDir, listen, logLevel string, watchStdin bool) error {
 	// Belt and braces: if we get reparented, the parent died without closing stdin for us.
 	go watchParent(ctx, cancel, logger)
 
+	// FerretDB listens on an internal loopback port; clients reach it through the write serialiser.
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: listen},
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + abs + "/",
@@ -98,11 +101,23 @@ func run(dataDir, listen, logLevel string, watchStdin bool) error {
 		_ = f.Run(ctx)
 	}()
 
-	// MongoDBURI blocks until the TCP listener is bound.
-	line, _ := json.Marshal(map[string]string{"event": "ready", "uri": f.MongoDBURI()})
+	// MongoDBURI blocks until FerretDB's TCP listener is bound.
+	backend, err := url.Parse(f.MongoDBURI())
+	if err != nil {
+		return fmt.Errorf("FerretDB URI: %w", err)
+	}
+	front, err := net.Listen("tcp", listen)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", listen, err)
+	}
+	defer front.Close()
+	go (&serializer{backend: backend.Host, logger: logger}).serve(front)
+
+	line, _ := json.Marshal(map[string]string{"event": "ready", "uri": "mongodb://" + front.Addr().String() + "/"})
 	fmt.Println(string(line))
 
 	<-ctx.Done()
+	front.Close()
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
