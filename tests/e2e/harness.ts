@@ -105,8 +105,8 @@ export function useE2E(): E2E {
         timezoneId: 'Asia/Shanghai',
       });
       contexts.push(context);
-      // Fail a missing element within 10 s with its selector, long before the test's own timeout.
-      context.setDefaultTimeout(10_000);
+      // Fail a missing element within 20 s (CI shares 2 cores with every other suite), before the test timeout.
+      context.setDefaultTimeout(20_000);
       const page = await context.newPage();
       const pageErrors: string[] = [];
       page.on('pageerror', (err) => pageErrors.push(err.message));
