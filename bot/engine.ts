@@ -1,6 +1,6 @@
 import type { Actor } from '#core/audit/audit.service';
 import { scopeFor, type StaffPrincipal } from '#core/auth/scope';
-import { isOpenClaim } from '#core/claim/claim.status';
+import { CLAIM_STATUS_LABELS, isOpenClaim } from '#core/claim/claim.status';
 import { addDays, daysBetween, shanghaiDate } from '#core/customer/business-date';
 import type { CustomerSummary } from '#core/customer/customer.view';
 import type { Database } from '#core/db/database';
@@ -148,7 +148,7 @@ export function createBot(deps: BotDeps) {
     const blocks = v.claims.slice(0, 3).map((c) => {
       const steps = c.timeline
         .slice(-4)
-        .map((t) => `  ${shanghaiDate(t.at).slice(5)} ${labelOf(t.to)}${t.note ? `（${t.note.slice(0, 30)}）` : ''}`);
+        .map((t) => `  ${shanghaiDate(t.at).slice(5)} ${CLAIM_STATUS_LABELS[t.to]}${t.note ? `（${t.note.slice(0, 30)}）` : ''}`);
       return `• ${c.number} ${c.statusLabel}，申请 ${c.amountClaimed} 元${c.amountPaid !== undefined ? `，已赔 ${c.amountPaid} 元` : ''}\n${steps.join('\n')}`;
     });
     return [
@@ -167,8 +167,9 @@ export function createBot(deps: BotDeps) {
   ): Promise<BotReply[]> {
     const actor = actorOf(principal);
     const today = shanghaiDate(clock());
-    // A follow-up in the past (上周二…) is history, not a task.
-    const follow = intent.followUp && intent.followUp.date >= today ? intent.followUp : undefined;
+    // A follow-up in the past (上周二…) is history, not a task; 今天 alone describes the contact itself.
+    const f = intent.followUp;
+    const follow = f && (f.date > today || (f.date === today && f.time)) ? f : undefined;
     const customer = await services.customers.get(principal, customerId);
     const created = await services.interactions.create(actor, {
       customerId,
@@ -187,7 +188,7 @@ export function createBot(deps: BotDeps) {
       const line = `${today} ${intent.needs.join('、')}：${intent.summary.slice(0, 120)}`;
       const notes = customer.softInfo.notes ? `${customer.softInfo.notes}\n${line}` : line;
       await services.customers.update(actor, customerId, {
-        softInfo: { notes: notes.slice(-2000), tags: customer.softInfo.tags },
+        softInfo: { notes: notes.slice(-2000), tags: [...new Set([...customer.softInfo.tags, ...intent.needs])] },
       });
     }
     const parts = [`已记录：${customer.name}，${INTERACTION_TYPE_LABELS[intent.type]}`];
@@ -195,7 +196,7 @@ export function createBot(deps: BotDeps) {
     if (created.followUpTask) parts.push(`${describeDate(created.followUpTask.dueDate)}${follow?.time ? ` ${follow.time}` : ''}跟进（已建待办）`);
     const notes: string[] = [];
     if (!intent.typeWord) notes.push('未写沟通方式，按「电话」记录');
-    if (intent.followUp && !follow) notes.push(`「${intent.followUp.text}」已过去，未建跟进待办`);
+    if (f && !follow) notes.push(`「${f.text}」不在今天之后，未建跟进待办`);
     return [text(clip(`${parts.join('，')}\n内容：${intent.summary.slice(0, 200)}${notes.length ? `\n（${notes.join('；')}）` : ''}`))];
   }
 
@@ -414,17 +415,3 @@ export function createBot(deps: BotDeps) {
   };
 }
 export type Bot = ReturnType<typeof createBot>;
-
-function labelOf(status: string): string {
-  const labels: Record<string, string> = {
-    reported: '已报案',
-    accepted: '已受理',
-    reviewing: '审核中',
-    need_documents: '补充材料',
-    approved: '已核准',
-    paid: '已赔付',
-    rejected: '已拒赔',
-    closed: '已结案',
-  };
-  return labels[status] ?? status;
-}

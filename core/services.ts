@@ -42,7 +42,32 @@ export function createServices(deps: CoreDeps) {
     settings: undefined,
     ...deps.wecom,
   });
-  const customerDomain = createCustomerDomain({ db: deps.db, secret: deps.secret, clock: deps.clock, users });
+  const compliance = createComplianceService({
+    repo: createComplianceRepository(deps.db.models),
+    archive: createArchiveRepository(deps.db.models),
+    users,
+    clock: deps.clock,
+  });
+  const logger = deps.logger ?? silentLogger();
+  const customerDomain = createCustomerDomain({
+    db: deps.db,
+    secret: deps.secret,
+    clock: deps.clock,
+    users,
+    // Every logged interaction is scanned against the lexicon after the fact (hits flag, never block).
+    interactionScan: {
+      afterLogged: (i) =>
+        compliance.scanInteraction({
+          sourceRef: i.id,
+          text: i.text,
+          occurredAt: i.occurredAt,
+          agentId: i.agentId,
+          customerId: i.customerId,
+        }),
+      onScanError: (err, interactionId) =>
+        logger.error({ err, interactionId }, 'compliance scan of a logged interaction failed'),
+    },
+  });
   return {
     repositories: { users },
     auth: createAuthService({ users, tokens }),
@@ -66,12 +91,7 @@ export function createServices(deps: CoreDeps) {
       audit: customerDomain.audit,
       wechat: () => wecom.requireWechat(),
     }),
-    compliance: createComplianceService({
-      repo: createComplianceRepository(deps.db.models),
-      archive: createArchiveRepository(deps.db.models),
-      users,
-      clock: deps.clock,
-    }),
+    compliance,
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -1,7 +1,13 @@
 import { Router } from '@koa/router';
 import type Koa from 'koa';
 import { AppError } from '#core/errors';
-import { parseCallbackMessage, parseEnvelope, typeLabel } from '#core/wecom/callback-messages';
+import {
+  dedupeKeyOf,
+  parseCallbackMessage,
+  parseEnvelope,
+  textReplyXml,
+  typeLabel,
+} from '#core/wecom/callback-messages';
 import type { AppDeps, AppState } from '../context.js';
 
 // WeCom callbacks (path/90930, path/90968). Mounted before the JSON body parser: the body is XML and is
@@ -107,12 +113,39 @@ export function wecomRouter(deps: Pick<AppDeps, 'services' | 'clock'>) {
       const envelope = await parseEnvelope(raw);
       const xml = codec.open(msgSignature, timestamp, nonce, envelope.encrypt);
       const message = await parseCallbackMessage(xml);
-      const stored = await wecom.dispatcher.accept(message, xml);
+      // With a passive-reply consumer here (the bot), wait a bounded time for its text reply.
+      const passive = wecom.passiveReplies.wants(message)
+        ? wecom.passiveReplies.expect(dedupeKeyOf(message))
+        : undefined;
+      let stored;
+      try {
+        stored = await wecom.dispatcher.accept(message, xml);
+      } catch (err) {
+        passive?.cancel();
+        throw err;
+      }
+      if (stored.duplicate) passive?.cancel();
+      const reply = passive ? await passive.result : undefined;
       ctx.status = 200;
-      ctx.body = '';
+      ctx.body =
+        reply && wecom.settings
+          ? codec.sealReply(
+              textReplyXml({
+                toUser: message.fromUserName,
+                corpId: wecom.settings.corpId,
+                createTime: Math.floor(deps.clock().getTime() / 1000),
+                content: reply,
+              }),
+              { timestamp, nonce },
+            )
+          : '';
       ctx.state.log.info(
         { callbackId: stored.id, type: typeLabel(message), duplicate: stored.duplicate },
-        stored.duplicate ? 'WeCom callback repeated (already stored)' : 'WeCom callback stored',
+        stored.duplicate
+          ? 'WeCom callback repeated (already stored)'
+          : reply
+            ? 'WeCom callback stored and answered with a passive reply'
+            : 'WeCom callback stored',
       );
     }),
   );

@@ -48,6 +48,8 @@ export function chineseNumber(s: string): number | undefined {
 
 const WEEKDAY: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 7 };
 const WEEK_RE = /(下下|下个?|本|这个?|上个?)?(?:周|星期|礼拜)([一二三四五六日天1-7])/u;
+const RELATIVE_DAYS: Record<string, number> = { 今天: 0, 今日: 0, 明天: 1, 明日: 1, 后天: 2, 大后天: 3 };
+const RELATIVE_DAY_RE = /(大后天|后天|明天|明日|今天|今日)/u;
 const MONTH_END_RE = /(下个?|本|这个?)?月[底末]/u;
 const MONTH_DAY_RE = /(下个?月|本月|这个?月)(\d{1,2}|[一二三四五六七八九十]{1,3})[号日]/u;
 const BARE_DAY_RE = /(?<![月\d])(\d{1,2}|[一二三四五六七八九十]{1,3})号/u;
@@ -67,6 +69,11 @@ function pad(n: number) {
 /** Our own rules (weeks from Monday, month ends); undefined when none applies. */
 function ruleDate(text: string, now: Date): ParsedDate | undefined {
   const w = shanghaiWallClock(now);
+  // chrono reads 明天 said at 00:30 as the same day ("late night"); a business day is a calendar day.
+  const rel = RELATIVE_DAY_RE.exec(text);
+  if (rel?.[1]) {
+    return { date: addDays(w.date, RELATIVE_DAYS[rel[1]] ?? 0), time: undefined, text: rel[1], index: rel.index };
+  }
   const week = WEEK_RE.exec(text);
   if (week) {
     const target = WEEKDAY[week[2] ?? ''] ?? 1;

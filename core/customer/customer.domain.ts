@@ -29,6 +29,11 @@ export function createCustomerDomain(deps: {
   clock: () => Date;
   users: UserRepository;
   handoverBatchSize?: number;
+  /** After-the-fact compliance scan of logged interactions (see createInteractionService). */
+  interactionScan?: {
+    afterLogged: NonNullable<Parameters<typeof createInteractionService>[0]['afterLogged']>;
+    onScanError: (err: unknown, interactionId: string) => void;
+  };
 }) {
   const m = deps.db.models;
   const clock = deps.clock;
@@ -54,7 +59,7 @@ export function createCustomerDomain(deps: {
     customers: createCustomerService({ ...shared, pii }),
     policies: createPolicyService(shared),
     claims: createClaimService(shared),
-    interactions: createInteractionService(shared),
+    interactions: createInteractionService({ ...shared, ...deps.interactionScan }),
     tasks: createTaskService(shared),
     tickets: createTicketService(shared),
     handover: createHandoverService({ ...shared, batchSize: deps.handoverBatchSize }),

@@ -28,6 +28,18 @@ export function createInteractionService(deps: {
   audit: AuditService;
   segmentation: SegmentationService;
   clock: () => Date;
+  /**
+   * Called once an interaction is stored: the compliance scan of what the agent wrote (flag after the
+   * fact). It must not undo the agent's record, so its failure is reported through `onScanError`.
+   */
+  afterLogged?: (logged: {
+    id: string;
+    customerId: string;
+    agentId: string;
+    text: string;
+    occurredAt: Date;
+  }) => Promise<unknown>;
+  onScanError?: (err: unknown, interactionId: string) => void;
 }) {
   return {
     async create(actor: Actor, input: CreateInteractionInput) {
@@ -98,6 +110,19 @@ export function createInteractionService(deps: {
           : []),
       ]);
       await deps.segmentation.recompute(customer.id);
+      if (deps.afterLogged) {
+        try {
+          await deps.afterLogged({
+            id,
+            customerId: customer.id,
+            agentId: principal.userId,
+            text: input.summary,
+            occurredAt,
+          });
+        } catch (err) {
+          deps.onScanError?.(err, id);
+        }
+      }
       return { ...interactionView(interaction), followUpTask: task ? taskView(task, now) : null };
     },
 

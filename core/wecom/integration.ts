@@ -15,6 +15,7 @@ import {
   type ContactEventPorts,
 } from './contact-events.js';
 import { createMemberPacer } from './pacer.js';
+import { createPassiveReplies } from './passive-reply.js';
 import { createTokenCache } from './token-cache.js';
 import { createWechatClient, type WechatClient } from './wechat.client.js';
 import { createWecomClient, type WecomClient } from './wecom.client.js';
@@ -128,6 +129,8 @@ export function createWecomIntegration(deps: WecomIntegrationDeps) {
     codec,
     /** Subscribe to callbacks here (bot, leads, compliance). */
     registry,
+    /** Passive replies: a handler in this process may answer the callback's HTTP request (the bot). */
+    passiveReplies: createPassiveReplies(),
     dispatcher,
     callbacks,
     contacts,
