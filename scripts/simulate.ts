@@ -5,6 +5,7 @@ import { loadConfig, readEnvironment } from '#config/config';
 
 const USAGE = `usage:
   npm run simulate -- say <userId> "<text>"               a member sends a text message to the app
+  npm run simulate -- verify                               WeCom's URL verification (GET with echostr)
   npm run simulate -- enter <userId>                       a member opens the app (enter_agent)
   npm run simulate -- add-contact <userId> <externalUserId> [state]
                                                            a customer adds the member (state = channel, e.g. referral_x)
@@ -30,6 +31,14 @@ async function main(): Promise<number> {
       if (!args[0] || !args[1]) break;
       out = await act({ action: 'say', userId: args[0], text: args.slice(1).join(' ') });
       return report(out);
+    case 'verify': {
+      const res = await act({ action: 'verify-url' });
+      const r = res.body as { status?: number; ok?: boolean; ms?: number };
+      console.log(
+        `GET /wecom/callback (URL verification) → HTTP ${r.status} in ${r.ms} ms: ${r.ok ? 'echo matches' : 'WRONG echo'}`,
+      );
+      return r.ok ? 0 : 1;
+    }
     case 'enter':
       if (!args[0]) break;
       return report(await act({ action: 'enter-agent', userId: args[0] }));

@@ -475,13 +475,14 @@ export function createSimulator(opts: SimulatorOptions) {
     const actions: Record<string, () => Promise<unknown>> = {
       say: () => sim.say(s('userId'), s('text')),
       'enter-agent': () => sim.enterAgent(s('userId')),
+      'verify-url': () => sim.verifyUrl(),
       'add-contact': () =>
         sim.addExternalContact({ ...contact, ...(s('state') ? { state: s('state') } : {}) }),
       'customer-deletes': () => sim.customerDeletesMember(contact),
       'member-deletes': () => sim.memberDeletesCustomer(contact),
     };
     const act = actions[s('action')];
-    if (!act || !s('userId')) {
+    if (!act || (!s('userId') && s('action') !== 'verify-url')) {
       ctx.status = 400;
       ctx.body = { error: `action must be one of ${Object.keys(actions).join(', ')}, with userId` };
       return;
@@ -602,6 +603,27 @@ export function createSimulator(opts: SimulatorOptions) {
     // ---- Acting as WeCom -------------------------------------------------------------------
     /** Encrypts and POSTs any message XML (plaintext, as in path/90239) to the callback URL. */
     sendCallbackXml: (xml: string, meta = { kind: 'raw', fromUser: '', text: '' }) => postCallback(xml, meta),
+    /**
+     * What WeCom does when an admin saves the callback URL: GET with an encrypted, signed echostr
+     * (URL-encoded once); the app must answer the decrypted echo as the raw body within 1 s.
+     */
+    async verifyUrl(): Promise<{ status: number; ok: boolean; ms: number }> {
+      if (!callbackUrl) throw new Error('simulator has no callback URL to verify');
+      const echo = `${randomInt(1_000_000_000, 9_999_999_999)}${String(randomInt(0, 1e9)).padStart(9, '0')}`;
+      const timestamp = String(Math.floor(now() / 1000));
+      const nonce = String(randomInt(1e9, 1e10));
+      const echostr = codec.encrypt(echo);
+      const url = new URL(callbackUrl);
+      url.searchParams.set('msg_signature', codec.signature(timestamp, nonce, echostr));
+      url.searchParams.set('timestamp', timestamp);
+      url.searchParams.set('nonce', nonce);
+      url.searchParams.set('echostr', echostr);
+      const started = performance.now();
+      const res = await fetch(url);
+      const body = await res.text();
+      const ms = Math.round((performance.now() - started) * 10) / 10;
+      return { status: res.status, ok: res.status === 200 && body === echo, ms };
+    },
     /** A member types `text` to the app in WeCom. */
     say(userId: string, text: string) {
       // MsgIds are 64-bit and above 2^53 in real traffic; keep them that way so precision bugs show.

@@ -145,6 +145,9 @@ export function createCallbackDispatcher(deps: CallbackDispatcherDeps) {
   }
 
   async function sweep(): Promise<number> {
+    const exhausted = await deps.callbacks.failExhausted(deps.clock(), maxAttempts);
+    if (exhausted > 0)
+      log.error({ count: exhausted }, 'callbacks failed: their handlers died on every attempt');
     const ids = await deps.callbacks.listDue(deps.clock(), maxAttempts, 100);
     for (const id of ids) await processOne(id);
     return ids.length;

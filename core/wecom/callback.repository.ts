@@ -162,6 +162,18 @@ export function createCallbackRepository(models: Pick<WecomModels, 'WecomCallbac
       );
     },
 
+    /** Orphaned callbacks that used their last attempt: marked failed so they stop looking in flight. */
+    async failExhausted(now: Date, maxAttempts: number): Promise<number> {
+      const res = await WecomCallback.updateMany(
+        { status: 'processing', leaseUntil: { $lt: now }, attempts: { $gte: maxAttempts } },
+        {
+          $set: { status: 'failed', lastError: 'lease expired on the last attempt' },
+          $unset: { leaseUntil: 1 },
+        },
+      );
+      return res.modifiedCount;
+    },
+
     /** Ids of callbacks that are due (pending) or orphaned (lease expired), oldest first. */
     async listDue(now: Date, maxAttempts: number, limit: number): Promise<string[]> {
       const docs = await WecomCallback.find(

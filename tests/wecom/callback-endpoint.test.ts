@@ -381,6 +381,40 @@ describe('POST /wecom/callback: persist first, ack, then handle', () => {
     expect((await db().models.WecomCallback.findById(stored.id).lean())?.status).toBe('done');
   });
 
+  test('when the handling process died on the last allowed attempt, then the callback is marked failed, not left in flight', async () => {
+    let now = Date.now();
+    const w = createWecomIntegration({
+      models: db().models,
+      users: createUserRepository(db().models),
+      logger: silentLogger(),
+      clock: () => new Date(now),
+      settings: undefined,
+      timing: { dispatcher: { maxAttempts: 2, leaseMs: 1000 } },
+    });
+    const stored = await w.dispatcher.accept(
+      {
+        kind: 'text',
+        toUserName: 'ww',
+        fromUserName: 'zhoutao',
+        createTime: 3,
+        agentId: '1',
+        msgId: '9000000000000000003',
+        content: 'x',
+      },
+      '<xml/>',
+    );
+    await db().models.WecomCallback.updateOne(
+      { _id: stored.id },
+      { $set: { status: 'processing', leaseUntil: new Date(now + 1000), attempts: 2 } },
+    );
+    now += 2000;
+    await w.dispatcher.sweep();
+    expect(await db().models.WecomCallback.findById(stored.id).lean()).toMatchObject({
+      status: 'failed',
+      lastError: 'lease expired on the last attempt',
+    });
+  });
+
   test('when a handler fails, then it is retried later and handlers that succeeded are not run again', async () => {
     let now = Date.now();
     const w = createWecomIntegration({

@@ -59,6 +59,10 @@ describe('npm start in development without WECOM_CORP_ID', () => {
       }
       expect(app.output()).toContain(`"url":"http://127.0.0.1:${simPort}"`);
 
+      const verify = run('scripts/simulate.ts', ['verify'], env);
+      expect(await verify.exited).toBe(0);
+      expect(verify.output()).toContain('echo matches');
+
       const say = run('scripts/simulate.ts', ['say', 'zhangwei', '你好'], env);
       expect(await say.exited).toBe(0);
       expect(say.output()).toMatch(/POST \/wecom\/callback → HTTP 200/);
