@@ -33,7 +33,8 @@ export default function LeadsPage() {
   const list = useApi(
     () =>
       api(endpoints.leads, {
-        query: view === 'pool' ? { pool: true, pageSize: 50 } : { mine: true, pageSize: 50 },
+        // "Mine" is the caller's scope (an agent's own leads); the pool is open to every agent.
+        query: view === 'pool' ? { pool: true, pageSize: 50 } : { pageSize: 50 },
         toast: false,
       }),
     [view],
