@@ -75,6 +75,16 @@ describe('agent mode in the H5 build (张伟 logs in through the development log
     await see('需求：教育金');
     await p.shot('06-timeline-after-visit', page.getByText('沟通时间线'));
 
+    // 邀请绑定: the agent gets a code to send 张三 for binding their WeChat account.
+    await page.getByText('邀请绑定', { exact: true }).click();
+    await see('客户绑定邀请码');
+    const content = await page.getByText(/请把邀请码 [2-9A-HJ-NP-Z]{8} 发给张三/).innerText();
+    await p.shot('07-invite-code');
+    const code = /邀请码 ([2-9A-HJ-NP-Z]{8})/.exec(content)?.[1];
+    expect(code).toBeDefined();
+    expect(await e2e.db().models.CustomerInvite.countDocuments({ customerId: world.zhangsan.id })).toBe(1);
+    await page.getByText('知道了').click();
+
     const stored = await e2e.t().services.interactions.list(principal, {
       customerId: world.zhangsan.id,
       page: 1,
