@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { UserRecord } from '#core/user/user.repository';
 import { customerFactory } from '../factories/customers.js';
 import { orgFactory } from '../factories/org.js';
+import { buildTestApp } from '../setup/test-app.js';
 import { useTestDatabase } from '../setup/test-db.js';
 import { startHarness, type Harness } from '../wecom/harness.js';
 
@@ -317,5 +318,18 @@ describe('GET /api/v1/openapi.json', () => {
     ]) {
       expect(paths, p).toContain(p);
     }
+  });
+});
+
+describe('development-only customer sign-in', () => {
+  test('when running in production, then dev-login and the demo customer list do not exist', async () => {
+    const prod = buildTestApp(db(), { env: 'production' });
+    const login = await prod
+      .http()
+      .post('/api/v1/customer-auth/dev-login')
+      .send({ customerId: ids.zhangsan });
+    expect(login.status).toBe(404);
+    expect(login.body.token).toBeUndefined();
+    expect((await prod.http().get('/api/v1/customer-auth/dev-customers')).status).toBe(404);
   });
 });
