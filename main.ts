@@ -1,5 +1,6 @@
 // Qibao's one entry point: `npm start` (components from QIBAO_COMPONENTS) or `npm run start:api` (one).
 import { startApiServer } from '#api/server';
+import { startBotComponent } from '#bot/server';
 import { ConfigError, loadConfig, readEnvironment, type Component } from '#config/config';
 import { resolveSecret } from '#config/secret';
 import { connectConfiguredDatabase } from '#core/db/bootstrap';
@@ -98,8 +99,7 @@ async function main(): Promise<void> {
       );
       return () => api.close();
     },
-    // The bot arrives with its issue; until then it is reported, not faked.
-    bot: undefined,
+    bot: () => startBotComponent({ config, logger, db, services, clock }),
     jobs: () => startJobWorker({ config, logger, db, services, clock, secret }),
   };
   for (const name of components) {

@@ -7,6 +7,7 @@ import { requestContext } from './middleware/request-context.js';
 import { buildOpenApi } from './openapi/index.js';
 import { appRouter } from './routes/app.js';
 import { authRouter } from './routes/auth.js';
+import { botRouter } from './routes/bot.js';
 import { complianceRouter } from './routes/compliance.js';
 import { customer360Routers } from './routes/customer360.js';
 import { healthRouter } from './routes/health.js';
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     healthRouter(deps),
     docs,
     authRouter(deps),
+    botRouter(deps),
     orgRouter(deps),
     complianceRouter(deps),
     miniprogramRouter(deps),

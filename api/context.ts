@@ -10,7 +10,7 @@ import type { UserRecord } from '#core/user/user.repository';
 export interface AppDeps {
   config: Pick<Config, 'env' | 'bodyLimitBytes'>;
   logger: Logger;
-  db: Pick<Database, 'ping'>;
+  db: Pick<Database, 'ping' | 'connection'>;
   services: Services;
   clock: () => Date;
 }

@@ -218,6 +218,25 @@ const settings = {
       secret: false,
     },
   },
+  BOT_PASSIVE_REPLY_MS: {
+    schema: z.coerce.number().int().min(0).max(4500).default(3000),
+    meta: {
+      description:
+        'How long a WeCom text callback waits for the bot to answer passively (WeCom allows 5 s); later replies go by message/send; 0 = always message/send',
+      secret: false,
+    },
+  },
+  WECHATY_PUPPET: {
+    schema: optionalString,
+    meta: {
+      description: 'wechaty puppet package for the bot (e.g. wechaty-puppet-service); unset = no wechaty transport',
+      secret: false,
+    },
+  },
+  WECHATY_PUPPET_TOKEN: {
+    schema: optionalString,
+    meta: { description: 'Token of the wechaty puppet (puppet service / provider)', secret: true },
+  },
   QIBAO_JOBS_WORKER_NAME: {
     schema: optionalString.pipe(
       z
@@ -449,6 +468,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       staleAfterHours: e.WECOM_ARCHIVE_STALE_AFTER_HOURS,
     },
     jobs: { workerName: e.QIBAO_JOBS_WORKER_NAME, processEverySeconds: e.QIBAO_JOBS_PROCESS_EVERY_SECONDS },
+    bot: {
+      passiveReplyMs: e.BOT_PASSIVE_REPLY_MS,
+      wechaty: e.WECHATY_PUPPET ? { puppet: e.WECHATY_PUPPET, token: e.WECHATY_PUPPET_TOKEN } : undefined,
+    },
     notifications: {
       quietHours: parseQuietHours(e.QIBAO_QUIET_HOURS),
       customerMonthlyCap: e.QIBAO_CUSTOMER_MONTHLY_CAP,

@@ -1,3 +1,4 @@
+import { botOpenApi } from './bot.js';
 import { complianceOpenApi } from './compliance.js';
 import { customer360OpenApi } from './customer360.js';
 import { miniprogramOpenApi } from './miniprogram.js';
@@ -15,6 +16,7 @@ export function buildOpenApi(opts: { devLogin: boolean }) {
     customer360OpenApi(),
     miniprogramOpenApi(opts),
     notificationsOpenApi(),
+    botOpenApi(),
   ];
   const paths: Record<string, unknown> = {
     '/api/v1/openapi.json': {
