@@ -2,8 +2,11 @@ import type { AuthErrorCode } from './auth/auth.errors.js';
 import type { ComplianceErrorCode } from './compliance/compliance.errors.js';
 import type { ClaimErrorCode } from './claim/claim.errors.js';
 import type { CustomerErrorCode } from './customer/customer.errors.js';
+import type { ImportErrorCode } from './import/import.errors.js';
+import type { LeadErrorCode } from './lead/lead.errors.js';
 import type { NotificationErrorCode } from './notification/notification.errors.js';
 import type { PolicyErrorCode } from './policy/policy.errors.js';
+import type { ReportErrorCode } from './report/report.errors.js';
 import type { TicketErrorCode } from './ticket/ticket.errors.js';
 import type { UserErrorCode } from './user/user.errors.js';
 import type { WecomErrorCode } from './wecom/wecom.errors.js';
@@ -34,7 +37,10 @@ export type ErrorCode =
   | PolicyErrorCode
   | ClaimErrorCode
   | TicketErrorCode
-  | NotificationErrorCode;
+  | NotificationErrorCode
+  | LeadErrorCode
+  | ImportErrorCode
+  | ReportErrorCode;
 
 /** A field-level problem, for the `details` of VALIDATION_FAILED. */
 export interface FieldIssue {

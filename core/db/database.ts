@@ -6,6 +6,8 @@ import { registerCustomerAuthModels } from '../customer-auth/customer-auth.model
 import { registerCustomerModels } from '../customer/customer.model.js';
 import { registerEventModels } from '../events/events.model.js';
 import { registerInteractionModels } from '../interaction/interaction.model.js';
+import { registerImportModels } from '../import/import.model.js';
+import { registerLeadModels } from '../lead/lead.model.js';
 import type { Logger } from '../logger.js';
 import { registerNotificationModels } from '../notification/notification.model.js';
 import { registerSurveyModels } from '../notification/survey.model.js';
@@ -32,6 +34,8 @@ function registerModels(conn: Connection) {
     ...registerEventModels(conn),
     ...registerAuditModels(conn),
     ...registerWecomModels(conn),
+    ...registerLeadModels(conn),
+    ...registerImportModels(conn),
   };
 }
 export type Models = ReturnType<typeof registerModels>;
