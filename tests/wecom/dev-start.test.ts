@@ -40,7 +40,7 @@ describe('npm start in development without WECOM_CORP_ID', () => {
     const env: Record<string, string | undefined> = {
       ...process.env,
       QIBAO_ENV: 'development',
-      QIBAO_COMPONENTS: 'api',
+      QIBAO_COMPONENTS: 'api,bot', // the bot's process handles stored callbacks
       QIBAO_DATA_DIR: dataDir,
       MONGODB_URI: inject('mongoUri'),
       MONGODB_DB_NAME: uniqueDbName(),
@@ -51,7 +51,8 @@ describe('npm start in development without WECOM_CORP_ID', () => {
     };
     const app = run('main.ts', [], env);
     try {
-      const until = Date.now() + 20_000;
+      // Generous: on a loaded 2-core box starting api + bot under tsx can take a while.
+      const until = Date.now() + 45_000;
       while (!app.output().includes('Qibao started')) {
         if (Date.now() > until || app.child.exitCode !== null)
           throw new Error(`not started:\n${app.output()}`);
@@ -80,5 +81,5 @@ describe('npm start in development without WECOM_CORP_ID', () => {
       app.child.kill('SIGTERM');
       await app.exited;
     }
-  });
+  }, 90_000);
 });
