@@ -89,6 +89,8 @@ async function main(): Promise<void> {
     clock,
     logger,
     wecom: { settings: resolveWecomSettings(config, simulator?.url) },
+    leads: config.leads,
+    imports: config.imports,
   });
 
   const starters: Record<Component, (() => Promise<Stop>) | undefined> = {

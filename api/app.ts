@@ -11,6 +11,9 @@ import { botRouter } from './routes/bot.js';
 import { complianceRouter } from './routes/compliance.js';
 import { customer360Routers } from './routes/customer360.js';
 import { healthRouter } from './routes/health.js';
+import { importsRouter } from './routes/imports.js';
+import { leadsRouter } from './routes/leads.js';
+import { reportsRouter } from './routes/reports.js';
 import { miniprogramRouter } from './routes/miniprogram.js';
 import { notificationsRouter } from './routes/notifications.js';
 import { devSimulatorRouter } from './routes/dev-simulator.js';
@@ -31,6 +34,10 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const wecom = wecomRouter(deps);
   app.use(wecom.routes());
   app.use(wecom.allowedMethods());
+  // Imports take the file itself as the body (streamed to disk), so they too sit before the JSON parser.
+  const importsApi = importsRouter(deps);
+  app.use(importsApi.routes());
+  app.use(importsApi.allowedMethods());
   app.use(jsonBody(deps.config.bodyLimitBytes));
   if (deps.config.env === 'development') app.use(devSimulatorRouter(deps).routes());
 
@@ -49,6 +56,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     complianceRouter(deps),
     miniprogramRouter(deps),
     appRouter(deps),
+    leadsRouter(deps),
+    reportsRouter(deps),
     notificationsRouter(deps),
     surveysRouter(deps),
   ]) {

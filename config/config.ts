@@ -1,3 +1,4 @@
+import { DEFAULT_LEAD_SETTINGS, type LeadSettings } from '../core/lead/lead.settings.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
@@ -322,6 +323,41 @@ const settings = {
       secret: false,
     },
   },
+  QIBAO_LEAD_FIRST_CONTACT_DAYS: {
+    schema: z
+      .string()
+      .regex(/^\d{1,3},\d{1,3}$/, 'A,B days, e.g. 3,7')
+      .default('3,7')
+      .transform((v) => v.split(',').map(Number) as [number, number]),
+    meta: { description: 'Days until the first contact of an A,B lead is due (C leads are nurtured)', secret: false },
+  },
+  QIBAO_LEAD_GRADE_THRESHOLDS: {
+    schema: z
+      .string()
+      .regex(/^\d,\d$/, 'A,B minimum scores, e.g. 4,3')
+      .default('4,3')
+      .transform((v) => v.split(',').map(Number) as [number, number]),
+    meta: {
+      description: 'Lead grade thresholds on intent (high 3/medium 2/low 1) + type (保障型 1/综合型 1/理财型 0) points: A,B',
+      secret: false,
+    },
+  },
+  QIBAO_LEAD_POOL_CLAIMS_PER_DAY: {
+    schema: z.coerce.number().int().min(0).max(1000).default(5),
+    meta: { description: 'Leads an agent may claim from the public pool per day', secret: false },
+  },
+  QIBAO_LEAD_DEFAULT_CAPACITY: {
+    schema: z.coerce.number().int().min(1).max(100_000).default(50),
+    meta: { description: 'Open leads an agent holds at most unless an admin set their capacity', secret: false },
+  },
+  QIBAO_IMPORT_MAX_MB: {
+    schema: z.coerce.number().int().min(1).max(500).default(20),
+    meta: { description: 'Largest import file accepted (MiB); larger → 413', secret: false },
+  },
+  QIBAO_IMPORT_MAX_ROWS: {
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
+    meta: { description: 'Most data rows one import file may have', secret: false },
+  },
 } satisfies Record<string, { schema: z.ZodType; meta: SettingMeta }>;
 
 type Settings = typeof settings;
@@ -392,6 +428,9 @@ export interface Config {
     digestMinute: number;
     subscribeTemplates: SubscribeTemplates;
   };
+  /** Lead grading, SLA, pool and capacity (core/lead/lead.settings.ts). */
+  leads: LeadSettings;
+  imports: { maxBytes: number; maxRows: number };
 }
 
 /** Thrown when the environment does not describe a valid configuration; the message names every bad key. */
@@ -480,6 +519,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       digestMinute: minuteOfDay(e.QIBAO_DIGEST_TIME),
       subscribeTemplates: e.QIBAO_SUBSCRIBE_TEMPLATES,
     },
+    leads: {
+      ...DEFAULT_LEAD_SETTINGS,
+      firstContactDays: { A: e.QIBAO_LEAD_FIRST_CONTACT_DAYS[0], B: e.QIBAO_LEAD_FIRST_CONTACT_DAYS[1] },
+      gradeThresholds: { A: e.QIBAO_LEAD_GRADE_THRESHOLDS[0], B: e.QIBAO_LEAD_GRADE_THRESHOLDS[1] },
+      poolClaimsPerDay: e.QIBAO_LEAD_POOL_CLAIMS_PER_DAY,
+      defaultCapacity: e.QIBAO_LEAD_DEFAULT_CAPACITY,
+    },
+    imports: { maxBytes: e.QIBAO_IMPORT_MAX_MB * 1024 * 1024, maxRows: e.QIBAO_IMPORT_MAX_ROWS },
   };
 }
 

@@ -6,6 +6,11 @@ import { createComplianceService } from './compliance/compliance.service.js';
 import { createCustomerAccess } from './customer-auth/index.js';
 import { createCustomerDomain } from './customer/customer.domain.js';
 import type { Database } from './db/database.js';
+import { createImportDomain } from './import/import.domain.js';
+import { createLeadDomain } from './lead/lead.domain.js';
+import { wecomLeadPort } from './lead/wecom-intake.js';
+import { createReportService } from './report/report.service.js';
+import type { LeadSettings } from './lead/lead.settings.js';
 import { createNotificationQueries } from './notification/notification.queries.js';
 import { createNotificationRepository } from './notification/notification.repository.js';
 import { createSurveyService } from './notification/survey.service.js';
@@ -24,6 +29,10 @@ export interface CoreDeps {
   logger?: Logger;
   /** WeCom/WeChat settings and test seams; absent → callbacks answer 503 and the clients refuse. */
   wecom?: Pick<WecomIntegrationDeps, 'settings' | 'sleep' | 'fetch' | 'timing' | 'contactPorts'>;
+  /** Lead grading, SLA and pool settings (config `leads`); defaults when absent. */
+  leads?: LeadSettings | undefined;
+  /** Import limits (config `imports`); defaults when absent. */
+  imports?: { maxBytes: number; maxRows: number } | undefined;
 }
 
 /** Builds repositories and services once; API, bot and jobs share them. */
@@ -41,6 +50,18 @@ export function createServices(deps: CoreDeps) {
     clock: deps.clock,
     settings: undefined,
     ...deps.wecom,
+    // WeCom "customer added" → lead intake (late-bound: the lead domain is built below). A test's own
+    // ports still win.
+    contactPorts: {
+      ...wecomLeadPort({
+        leads: () => leadDomain.leads,
+        users,
+        contacts: () => wecom.contacts,
+        corpId: () => wecom.settings?.corpId,
+        logger: deps.logger ?? silentLogger(),
+      }),
+      ...deps.wecom?.contactPorts,
+    },
   });
   const compliance = createComplianceService({
     repo: createComplianceRepository(deps.db.models),
@@ -68,6 +89,18 @@ export function createServices(deps: CoreDeps) {
         logger.error({ err, interactionId }, 'compliance scan of a logged interaction failed'),
     },
   });
+  const leadDomain = createLeadDomain({
+    db: deps.db,
+    secret: deps.secret,
+    clock: deps.clock,
+    users,
+    customers: customerDomain.customerRepositories.customers,
+    customerService: customerDomain.customers,
+    interactions: customerDomain.customerRepositories.interactions,
+    tasks: customerDomain.customerRepositories.tasks,
+    audit: customerDomain.audit,
+    settings: deps.leads,
+  });
   return {
     repositories: { users },
     auth: createAuthService({ users, tokens }),
@@ -76,6 +109,17 @@ export function createServices(deps: CoreDeps) {
     surveys: createSurveyService({ models: deps.db.models, secret: deps.secret, clock: deps.clock }),
     wecom,
     ...customerDomain,
+    ...leadDomain,
+    reports: createReportService({ db: deps.db, users, clock: deps.clock }),
+    ...createImportDomain({
+      db: deps.db,
+      users,
+      pii: customerDomain.pii,
+      audit: customerDomain.audit,
+      clock: deps.clock,
+      logger,
+      limits: deps.imports,
+    }),
     // The mini-program's customers: sign-in/binding (jscode2session through the WeChat client) and portal.
     ...createCustomerAccess({
       models: deps.db.models,

@@ -27,6 +27,8 @@ export async function startJobWorker(deps: {
       logger,
     }),
     gate: complianceGate(deps.services.compliance),
+    // Lead SLAs (issue 4): overdue first contacts back to the pool, stage-limit warning tasks, digest lines.
+    leads: deps.services.leadSla,
   });
   const worker = createAgenda(jobDeps);
   await worker.start();

@@ -1,6 +1,7 @@
 import { botOpenApi } from './bot.js';
 import { complianceOpenApi } from './compliance.js';
 import { customer360OpenApi } from './customer360.js';
+import { leadsOpenApi } from './leads.js';
 import { miniprogramOpenApi } from './miniprogram.js';
 import { notificationsOpenApi } from './notifications.js';
 import { orgOpenApi } from './org.js';
@@ -14,6 +15,7 @@ export function buildOpenApi(opts: { devLogin: boolean }) {
     wecomOpenApi(opts),
     complianceOpenApi(),
     customer360OpenApi(),
+    leadsOpenApi(),
     miniprogramOpenApi(opts),
     notificationsOpenApi(),
     botOpenApi(),

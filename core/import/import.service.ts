@@ -68,7 +68,8 @@ export function createImportService(deps: {
   /** Where uploads wait for their background run (default: the OS temp dir). */
   uploadDir?: string | undefined;
 }) {
-  const limits = deps.limits ?? DEFAULT_IMPORT_LIMITS;
+  // A copy: adjusting one service's limits (tests, CLI) never changes the shared defaults.
+  const limits = { ...(deps.limits ?? DEFAULT_IMPORT_LIMITS) };
   const { Import, ImportRow, ImportCreated, ImportLock, Customer, CustomerPhoneKey, Policy } = deps.models;
   const log = deps.logger.child({ component: 'import' });
   const uploadDir = deps.uploadDir ?? path.join(tmpdir(), 'qibao-imports');

@@ -179,6 +179,7 @@ export function createAssignment(deps: {
     /** The decision for a lead (no write except the round-robin pointer). */
     async decide(lead: AssignableLead): Promise<AssignmentDecision> {
       const passed: string[] = [];
+      const skipped = () => (passed.length ? `（${passed.join('；')}）` : '');
       for (const rule of await rules()) {
         if (!rule.enabled) continue;
         const why = ruleMatches(rule, lead);
@@ -186,7 +187,7 @@ export function createAssignment(deps: {
         const base = { ruleId: rule.id, ruleName: rule.name };
         const t = rule.target;
         if (t.kind === 'pool') {
-          return { kind: 'pool', ...base, reason: `规则「${rule.name}」命中（${why}）→ 放入公海` };
+          return { kind: 'pool', ...base, reason: `规则「${rule.name}」命中（${why}）→ 放入公海${skipped()}` };
         }
         if (t.kind === 'agent') {
           const u = await deps.users.findUserById(t.userId);
@@ -196,10 +197,10 @@ export function createAssignment(deps: {
               kind: 'agent',
               user: room.user,
               ...base,
-              reason: `规则「${rule.name}」命中（${why}）→ 指定顾问 ${room.user.name}`,
+              reason: `规则「${rule.name}」命中（${why}）→ 指定顾问 ${room.user.name}${skipped()}`,
             };
           }
-          passed.push(`规则「${rule.name}」的顾问${u && u.active ? '已满额' : '已停用'}`);
+          passed.push(`跳过规则「${rule.name}」：顾问${u && u.active ? '已满额' : '已停用'}`);
           continue;
         }
         const team = await deps.users.findTeamById(t.teamId);
@@ -211,10 +212,10 @@ export function createAssignment(deps: {
             ...base,
             reason:
               `规则「${rule.name}」命中（${why}）→ 团队「${team?.name ?? ''}」中负载最低的顾问 ` +
-              `${best.user.name}（在手 ${best.open}/${best.capacity}）`,
+              `${best.user.name}（在手 ${best.open}/${best.capacity}）${skipped()}`,
           };
         }
-        passed.push(`规则「${rule.name}」的团队无可分配顾问`);
+        passed.push(`跳过规则「${rule.name}」：团队无可分配顾问`);
       }
       const prefix = passed.length ? `${passed.join('；')}；` : '没有命中的分配规则；';
       const pool = await withRoom(await activeAgents({}));

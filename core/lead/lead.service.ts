@@ -764,13 +764,15 @@ export function createLeadService(deps: LeadServiceDeps) {
         else restore[f] = before[f];
       }
       const { Lead } = deps.models;
+      // Filtered in code and written back ($pull by a sub-document condition is not portable to FerretDB).
+      const current = await leads.findById(SYSTEM_SCOPE, survivorId);
+      if (current) {
+        restore.history = current.history.filter((h) => h.mergeId !== mergeId);
+        restore.sources = current.sources.filter((x) => x.mergeId !== mergeId);
+      }
       await Lead.updateOne(
         { _id: m.survivorId },
-        {
-          $set: restore,
-          ...(unset.length ? { $unset: Object.fromEntries(unset.map((f) => [f, ''])) } : {}),
-          $pull: { history: { mergeId }, sources: { mergeId } },
-        },
+        { $set: restore, ...(unset.length ? { $unset: Object.fromEntries(unset.map((f) => [f, ''])) } : {}) },
       );
       await Lead.updateOne(
         { _id: m.survivorId },
