@@ -20,7 +20,7 @@ const startQuery = z.strictObject({
     .transform((v, ctx) => {
       if (!v) return undefined;
       try {
-        const parsed = z.record(z.enum(IMPORT_FIELDS), z.string().min(1).max(40)).parse(JSON.parse(v));
+        const parsed = z.partialRecord(z.enum(IMPORT_FIELDS), z.string().min(1).max(40)).parse(JSON.parse(v));
         return parsed as Partial<Record<ImportField, string>>;
       } catch {
         ctx.addIssue({ code: 'custom', message: `映射应为 JSON，键取 ${IMPORT_FIELDS.join('/')}` });

@@ -94,13 +94,8 @@ export function createReportService(deps: { db: Database; users: UserRepository;
     return { from, to, fromAt: startOfShanghaiDay(from), toAt: startOfShanghaiDay(addDays(to, 1)) };
   }
 
-  async function group(model: { aggregate: (p: object[]) => { exec(): Promise<unknown[]> } }, match: object, by: string | object, sum: string | number = 1) {
-    const rows = (await model.aggregate([{ $match: match }, { $group: { _id: by, n: { $sum: 1 }, s: { $sum: sum } } }]).exec()) as {
-      _id: unknown;
-      n: number;
-      s: number;
-    }[];
-    return rows;
+  async function group(model: { aggregate: (p: object[]) => { exec(): Promise<unknown[]> } }, match: object, by: string | object) {
+    return (await model.aggregate([{ $match: match }, { $group: { _id: by, n: { $sum: 1 } } }]).exec()) as { _id: unknown; n: number }[];
   }
 
   return {
@@ -114,19 +109,13 @@ export function createReportService(deps: { db: Database; users: UserRepository;
       const inRange = { $gte: p.fromAt, $lt: p.toAt };
       const dates = { $gte: p.from, $lte: p.to };
 
-      const [interactions, newLeads, tasks, expiring, leadsBySource, premiums, perCustomer, lifecycles, surveys, funnel, losses, agentInteractions, agentWins, agentPremium] =
+      const [interactions, newLeads, tasks, expiring, leadsBySource, lifecycles, surveys, funnel, losses, agentInteractions, agentWins] =
         await Promise.all([
           group(m.Interaction, { ...own, occurredAt: inRange, type: { $in: ['visit', 'call'] } }, '$type'),
           m.Lead.countDocuments({ ...leadScope, createdDate: dates, mergedInto: { $exists: false } }),
           group(m.Task, { ...own, dueDate: dates }, '$status'),
           group(m.Policy, { ...own, expiryDate: dates }, { outcome: '$renewalOutcome', status: '$status' }),
           group(m.Lead, { ...leadScope, createdDate: dates, mergedInto: { $exists: false } }, { source: '$source', stage: '$stage' }),
-          group(m.Policy, { ...own, effectiveDate: dates }, null, '$premium'),
-          m.Policy.aggregate([
-            { $match: { ...own } },
-            { $group: { _id: '$customerId', s: { $sum: '$premium' } } },
-            { $group: { _id: null, n: { $sum: 1 }, s: { $sum: '$s' } } },
-          ]).exec() as Promise<{ n: number; s: number }[]>,
           group(m.Customer, { ...own }, '$segmentation.lifecycle'),
           group(m.Survey, { ...own, status: 'answered', answeredAt: inRange }, '$score'),
           m.Lead.aggregate([
@@ -137,8 +126,29 @@ export function createReportService(deps: { db: Database; users: UserRepository;
           group(m.Lead, { ...leadScope, stage: 'lost', lostDate: dates }, '$lossReason'),
           group(m.Interaction, { ...own, occurredAt: inRange, type: { $in: ['visit', 'call'] } }, '$agentId'),
           group(m.Lead, { ...leadScope, stage: 'won', wonDate: dates }, '$assigneeId'),
-          group(m.Policy, { ...own, effectiveDate: dates }, '$ownerId', '$premium'),
         ]);
+      // Premium sums in code over bounded batches: FerretDB 1.x answers 0 for $sum over a field path.
+      const premium = { periodSum: 0, periodN: 0, allSum: 0, byOwner: new Map<string, number>() };
+      const payingCustomers = new Set<string>();
+      let after: Types.ObjectId | undefined;
+      for (;;) {
+        const batch = await m.Policy.find(after ? { ...own, _id: { $gt: after } } : own, { premium: 1, customerId: 1, ownerId: 1, effectiveDate: 1 })
+          .sort({ _id: 1 })
+          .limit(2000)
+          .lean();
+        for (const d of batch) {
+          premium.allSum += d.premium;
+          payingCustomers.add(d.customerId.toString());
+          if (d.effectiveDate >= p.from && d.effectiveDate <= p.to) {
+            premium.periodSum += d.premium;
+            premium.periodN++;
+            const o = d.ownerId.toString();
+            premium.byOwner.set(o, (premium.byOwner.get(o) ?? 0) + d.premium);
+          }
+        }
+        if (batch.length < 2000) break;
+        after = batch[batch.length - 1]?._id;
+      }
 
       const count = (rows: { _id: unknown; n: number }[], key: unknown) => rows.find((r) => r._id === key)?.n ?? 0;
       const taskTotal = tasks.reduce((a, r) => a + r.n, 0) - count(tasks, 'cancelled');
@@ -157,8 +167,6 @@ export function createReportService(deps: { db: Database; users: UserRepository;
         if (k.stage === 'won') s.won += r.n;
         sources.set(k.source, s);
       }
-      const prem = premiums[0];
-      const ltv = perCustomer[0];
       const customersTotal = lifecycles.reduce((a, r) => a + r.n, 0);
       const answered = surveys.reduce((a, r) => a + r.n, 0);
       const promoters = count(surveys, 5);
@@ -176,7 +184,8 @@ export function createReportService(deps: { db: Database; users: UserRepository;
       }
 
       const agentIds = new Set<string>();
-      for (const rows of [agentInteractions, agentWins, agentPremium]) for (const r of rows) if (r._id) agentIds.add(String(r._id));
+      for (const rows of [agentInteractions, agentWins]) for (const r of rows) if (r._id) agentIds.add(String(r._id));
+      for (const id of premium.byOwner.keys()) agentIds.add(id);
       const perAgent = [];
       for (const id of [...agentIds].slice(0, 500)) {
         const u = await deps.users.findUserById(id);
@@ -185,7 +194,7 @@ export function createReportService(deps: { db: Database; users: UserRepository;
           name: u?.name ?? null,
           visitsAndCalls: agentInteractions.find((r) => String(r._id) === id)?.n ?? 0,
           wonLeads: agentWins.find((r) => String(r._id) === id)?.n ?? 0,
-          newPremium: agentPremium.find((r) => String(r._id) === id)?.s ?? 0,
+          newPremium: premium.byOwner.get(id) ?? 0,
         });
       }
       perAgent.sort((a, b) => b.newPremium - a.newPremium || b.wonLeads - a.wonLeads);
@@ -202,8 +211,8 @@ export function createReportService(deps: { db: Database; users: UserRepository;
         conversionBySource: [...sources.entries()]
           .map(([source, s]) => ({ source, leads: s.leads, won: s.won, rate: ratio(s.won, s.leads) }))
           .sort((a, b) => b.leads - a.leads),
-        averagePremium: prem && prem.n ? Math.round((prem.s / prem.n) * 100) / 100 : null,
-        ltv: ltv && ltv.n ? Math.round((ltv.s / ltv.n) * 100) / 100 : null,
+        averagePremium: premium.periodN ? Math.round((premium.periodSum / premium.periodN) * 100) / 100 : null,
+        ltv: payingCustomers.size ? Math.round((premium.allSum / payingCustomers.size) * 100) / 100 : null,
         churnRate: ratio(count(lifecycles, 'churned'), customersTotal),
         activeCustomers: count(lifecycles, 'active'),
         nps: answered ? Math.round(((promoters - detractors) / answered) * 1000) / 10 : null,
