@@ -24,8 +24,12 @@ const QUERIES = Number(values.queries);
 let seed = 7;
 const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-const SURNAMES = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈'];
-const GIVEN = [...'伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏浩宇轩然晨曦子涵一诺欣怡梓萱'];
+const SURNAMES = [
+  ...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈',
+];
+const GIVEN = [
+  ...'伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏浩宇轩然晨曦子涵一诺欣怡梓萱',
+];
 
 async function main() {
   const config = loadConfig(readEnvironment());
@@ -38,7 +42,12 @@ async function main() {
     embedded = await startEmbeddedDatabase({ dataDir, logger });
     uri = embedded.uri;
   }
-  const db = await openDatabase({ uri, dbName: `qibao_bench_${Date.now()}`, logger: silentLogger(), attempts: 3 });
+  const db = await openDatabase({
+    uri,
+    dbName: `qibao_bench_${Date.now()}`,
+    logger: silentLogger(),
+    attempts: 3,
+  });
   try {
     const users = createUserRepository(db.models);
     const branch = await users.insertBranch({ name: '基准分部' });
@@ -97,7 +106,12 @@ async function main() {
     console.log(`seeded ${CUSTOMERS} customers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     const clock = () => new Date();
-    const services = createServices({ db, secret: 'bench-secret-that-is-long-enough-0123456789', sessionTtlSeconds: 60, clock });
+    const services = createServices({
+      db,
+      secret: 'bench-secret-that-is-long-enough-0123456789',
+      sessionTtlSeconds: 60,
+      clock,
+    });
     const bot = createBot({ services, db, clock });
     await bot.ready();
     for (const [label, who] of [
@@ -105,14 +119,19 @@ async function main() {
       ['branch manager (all 10,000)', manager.wecomUserId],
     ] as const) {
       // Warm-up: connection pool, JIT, first-query plans.
-      for (let i = 0; i < 10; i++) await bot.handle({ via: 'wecom', wecomUserId: who }, `查 ${pick(names)}`);
+      for (let i = 0; i < 3; i++) await bot.handle({ via: 'wecom', wecomUserId: who }, `查 ${pick(names)}`);
       const ms: number[] = [];
       const kinds = new Map<string, number>();
       for (let i = 0; i < QUERIES; i++) {
         const t0 = performance.now();
         const replies = await bot.handle({ via: 'wecom', wecomUserId: who }, `查 ${pick(names)}`);
         ms.push(performance.now() - t0);
-        const kind = replies[0]?.kind === 'card' ? 'card' : (replies[0]?.text ?? '').includes('找到') ? 'list/none' : 'other';
+        const kind =
+          replies[0]?.kind === 'card'
+            ? 'card'
+            : (replies[0]?.text ?? '').includes('找到')
+              ? 'list/none'
+              : 'other';
         kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
       }
       ms.sort((a, b) => a - b);

@@ -80,7 +80,9 @@ export function createPendingStore(m: BotModels, clock: () => Date, ttlMs: numbe
       );
     },
     /** The user's own pending question, if it has not expired. */
-    async get(userId: string): Promise<{ action: unknown; candidates: { id: string; label: string }[] } | undefined> {
+    async get(
+      userId: string,
+    ): Promise<{ action: unknown; candidates: { id: string; label: string }[] } | undefined> {
       const doc = await m.BotPending.findOne({ userId }).lean<PendingDoc>();
       if (!doc || doc.expiresAt.getTime() <= clock().getTime()) return undefined;
       return { action: doc.action, candidates: doc.candidates };
@@ -109,7 +111,8 @@ export function createTurnStore(m: BotModels) {
       } catch (err) {
         if (!isDuplicate(err)) throw err;
         const prior = await m.BotTurn.findOne({ key }).lean<TurnDoc>();
-        if (prior?.done && prior.replies) return { replies: prior.replies, repeated: true, interrupted: false };
+        if (prior?.done && prior.replies)
+          return { replies: prior.replies, repeated: true, interrupted: false };
         return { replies: [], repeated: true, interrupted: true };
       }
       const replies = await work();

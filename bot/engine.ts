@@ -127,28 +127,49 @@ export function createBot(deps: BotDeps) {
   ): Promise<BotReply[]> {
     const found = await findCustomers(principal, ref);
     if (found.length === 0) {
-      return [text(`${understood}\n没有找到${refLabel(ref)}对应的客户（只在您有权查看的客户中查找）。可以换成手机号或尾号再试，例如：查 1234`)];
+      return [
+        text(
+          `${understood}\n没有找到${refLabel(ref)}对应的客户（只在您有权查看的客户中查找）。可以换成手机号或尾号再试，例如：查 1234`,
+        ),
+      ];
     }
     if (found.length === 1 && found[0]) return act(found[0].id);
     const shown = found.slice(0, LIST_MAX);
-    await pending.put(user.id, action, shown.map((c) => ({ id: c.id, label: candidateLabel(c) })));
+    await pending.put(
+      user.id,
+      action,
+      shown.map((c) => ({ id: c.id, label: candidateLabel(c) })),
+    );
     const lines = shown.map((c, i) => `${i + 1}. ${candidateLabel(c)}`);
-    const more = found.length > LIST_MAX ? `\n（还有 ${found.length - LIST_MAX} 位未列出，请用手机号缩小范围）` : '';
-    return [text(`${understood}\n找到 ${found.length} 位匹配的客户，请回复序号选择：\n${lines.join('\n')}${more}\n（回复「取消」放弃，10 分钟内有效）`)];
+    const more =
+      found.length > LIST_MAX ? `\n（还有 ${found.length - LIST_MAX} 位未列出，请用手机号缩小范围）` : '';
+    return [
+      text(
+        `${understood}\n找到 ${found.length} 位匹配的客户，请回复序号选择：\n${lines.join('\n')}${more}\n（回复「取消」放弃，10 分钟内有效）`,
+      ),
+    ];
   }
 
-  async function customerCard(principal: StaffPrincipal, id: string, focus: 'card' | 'policies'): Promise<BotReply[]> {
+  async function customerCard(
+    principal: StaffPrincipal,
+    id: string,
+    focus: 'card' | 'policies',
+  ): Promise<BotReply[]> {
     const v = await services.customers.view360(actorOf(principal), id, { revealIdNumber: false });
     return [cardReply(v, focus, clock())];
   }
 
   async function claimsFor(principal: StaffPrincipal, id: string): Promise<BotReply[]> {
     const v = await services.customers.view360(actorOf(principal), id, { revealIdNumber: false });
-    if (v.claims.length === 0) return [text(`已理解：查询「${v.customer.name}」的理赔\n${v.customer.name} 没有理赔记录。`)];
+    if (v.claims.length === 0)
+      return [text(`已理解：查询「${v.customer.name}」的理赔\n${v.customer.name} 没有理赔记录。`)];
     const blocks = v.claims.slice(0, 3).map((c) => {
       const steps = c.timeline
         .slice(-4)
-        .map((t) => `  ${shanghaiDate(t.at).slice(5)} ${CLAIM_STATUS_LABELS[t.to]}${t.note ? `（${t.note.slice(0, 30)}）` : ''}`);
+        .map(
+          (t) =>
+            `  ${shanghaiDate(t.at).slice(5)} ${CLAIM_STATUS_LABELS[t.to]}${t.note ? `（${t.note.slice(0, 30)}）` : ''}`,
+        );
       return `• ${c.number} ${c.statusLabel}，申请 ${c.amountClaimed} 元${c.amountPaid !== undefined ? `，已赔 ${c.amountPaid} 元` : ''}\n${steps.join('\n')}`;
     });
     return [
@@ -188,48 +209,77 @@ export function createBot(deps: BotDeps) {
       const line = `${today} ${intent.needs.join('、')}：${intent.summary.slice(0, 120)}`;
       const notes = customer.softInfo.notes ? `${customer.softInfo.notes}\n${line}` : line;
       await services.customers.update(actor, customerId, {
-        softInfo: { notes: notes.slice(-2000), tags: [...new Set([...customer.softInfo.tags, ...intent.needs])] },
+        softInfo: {
+          notes: notes.slice(-2000),
+          tags: [...new Set([...customer.softInfo.tags, ...intent.needs])],
+        },
       });
     }
     const parts = [`已记录：${customer.name}，${INTERACTION_TYPE_LABELS[intent.type]}`];
     if (intent.needs.length) parts.push(`需求：${intent.needs.join('、')}`);
-    if (created.followUpTask) parts.push(`${describeDate(created.followUpTask.dueDate)}${follow?.time ? ` ${follow.time}` : ''}跟进（已建待办）`);
+    if (created.followUpTask)
+      parts.push(
+        `${describeDate(created.followUpTask.dueDate)}${follow?.time ? ` ${follow.time}` : ''}跟进（已建待办）`,
+      );
     const notes: string[] = [];
     if (!intent.typeWord) notes.push('未写沟通方式，按「电话」记录');
     if (f && !follow) notes.push(`「${f.text}」不在今天之后，未建跟进待办`);
-    return [text(clip(`${parts.join('，')}\n内容：${intent.summary.slice(0, 200)}${notes.length ? `\n（${notes.join('；')}）` : ''}`))];
+    return [
+      text(
+        clip(
+          `${parts.join('，')}\n内容：${intent.summary.slice(0, 200)}${notes.length ? `\n（${notes.join('；')}）` : ''}`,
+        ),
+      ),
+    ];
   }
 
-  async function createCustomer(
+  /**
+   * 新客户/线索: through issue 4's lead intake (dedupe against customers and leads by phone, grading,
+   * assignment to the agent), with the referrer as a customer of the agent's scope.
+   */
+  async function createLead(
     principal: StaffPrincipal,
     intent: Extract<Intent, { kind: 'new_customer' }>,
-    referrerId: string | undefined,
+    referrer: { id: string; name: string } | undefined,
   ): Promise<BotReply[]> {
-    const actor = actorOf(principal);
-    const understood = `已理解：新客户「${intent.name}」${intent.phone ? `，手机尾号${intent.phone.slice(-4)}` : ''}${intent.referrer ? `，转介绍人${refLabel(intent.referrer)}` : ''}`;
-    if (intent.phone) {
-      // Dedupe by phone: an existing customer in scope is shown, not duplicated.
-      const { items } = await services.customers.list(principal, { q: intent.phone, page: 1, pageSize: 1 });
-      const existing = items[0];
-      if (existing) return [text(`${understood}\n该手机号已是您的客户「${existing.name}」，未重复创建。回复「查 ${intent.phone}」查看。`)];
+    const understood = `已理解：新客户「${intent.name}」${intent.phone ? `，手机尾号${intent.phone.slice(-4)}` : ''}${referrer ? `，转介绍人「${referrer.name}」` : ''}`;
+    if (!intent.phone) {
+      return [
+        text(
+          `${understood}\n新线索需要手机号才能去重和跟进，请这样发：新客户 ${intent.name} 13900001111${referrer ? ` 转介绍 ${referrer.name}` : ''}`,
+        ),
+      ];
     }
-    if (principal.role !== 'agent' && principal.role !== 'team_lead') {
-      return [text(`${understood}\n只有业务员和团队主管可以在助手里新建客户，请在管理后台分配归属顾问。`)];
-    }
-    try {
-      const c = await services.customers.create(actor, {
-        name: intent.name,
-        ...(intent.phone ? { phones: [{ number: `+86${intent.phone}`, label: 'mobile' as const }] } : {}),
-        ...(referrerId ? { referrerId, sourceChannel: '转介绍' as const } : {}),
-      });
-      const ref = c.referrerId ? `，转介绍人已关联` : '';
-      return [text(`${understood}\n已创建客户「${c.name}」${ref}。${intent.phone ? '' : '（未写手机号，建议补充）'}`)];
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'CUSTOMER_PHONE_TAKEN') {
-        // Taken by a customer outside the caller's scope: say so without naming them.
-        return [text(`${understood}\n${err.userMessage}，未重复创建。如需转给您跟进，请联系主管。`)];
+    const out = await services.leads.create(actorOf(principal), {
+      name: intent.name,
+      phone: `+86${intent.phone}`,
+      source: referrer || intent.channel ? '转介绍' : '其他',
+      ...(referrer ? { referrerName: referrer.name, referrerCustomerId: referrer.id } : {}),
+    });
+    switch (out.outcome) {
+      case 'created':
+        return [
+          text(
+            `${understood}\n已创建线索「${out.lead.name ?? intent.name}」（${out.lead.grade} 级）${referrer ? '，转介绍人已关联' : ''}，已分配给您跟进。`,
+          ),
+        ];
+      case 'merged':
+        return [
+          text(
+            `${understood}\n该手机号的线索已存在，未重复创建：新信息已合并到原线索（${out.lead.grade} 级）。`,
+          ),
+        ];
+      case 'existing_customer': {
+        // Name the customer only when the agent may open them.
+        const mine = await services.customers.get(principal, out.customerId).catch(() => undefined);
+        return [
+          text(
+            mine
+              ? `${understood}\n该手机号已是您的客户「${mine.name}」，未新建线索。回复「查 ${intent.phone}」查看。`
+              : `${understood}\n该手机号已是其他顾问的客户，未新建线索，已提醒归属顾问跟进。`,
+          ),
+        ];
       }
-      throw err;
     }
   }
 
@@ -238,8 +288,10 @@ export function createBot(deps: BotDeps) {
       services.tasks.list(principal, { due: 'today', status: 'open', page: 1, pageSize: 20 }),
       services.tasks.list(principal, { due: 'overdue', status: 'open', page: 1, pageSize: 20 }),
     ]);
-    if (today.total + overdue.total === 0) return [text('已理解：今天的待办\n今天没有待办，也没有逾期事项 👍')];
-    const line = (t: (typeof today.items)[number]) => `• ${t.title}${t.overdue ? `（逾期，${t.dueDate.slice(5)}）` : ''}`;
+    if (today.total + overdue.total === 0)
+      return [text('已理解：今天的待办\n今天没有待办，也没有逾期事项 👍')];
+    const line = (t: (typeof today.items)[number]) =>
+      `• ${t.title}${t.overdue ? `（逾期，${t.dueDate.slice(5)}）` : ''}`;
     const out = [`已理解：今天的待办（今日 ${today.total} 项，逾期 ${overdue.total} 项）`];
     if (overdue.items.length) out.push('【逾期】', ...overdue.items.slice(0, 10).map(line));
     if (today.items.length) out.push('【今天】', ...today.items.slice(0, 10).map(line));
@@ -262,21 +314,34 @@ export function createBot(deps: BotDeps) {
     if (total === 0) return [text(`已理解：${what}\n没有需要续保的保单。`)];
     const ids = [...new Set(items.map((p) => p.customerId))];
     const names = new Map(
-      (await Promise.all(ids.map((id) => services.customers.get(principal, id).catch(() => undefined)))).flatMap((c) =>
-        c ? [[c.id, c.name] as const] : [],
-      ),
+      (
+        await Promise.all(ids.map((id) => services.customers.get(principal, id).catch(() => undefined)))
+      ).flatMap((c) => (c ? [[c.id, c.name] as const] : [])),
     );
     const lines = items.map(
-      (p) => `• ${names.get(p.customerId) ?? '客户'}《${p.product}》${p.daysToExpiry} 天后到期（${p.expiryDate.slice(5)}）`,
+      (p) =>
+        `• ${names.get(p.customerId) ?? '客户'}《${p.product}》${p.daysToExpiry} 天后到期（${p.expiryDate.slice(5)}）`,
     );
-    return [text(clip(`已理解：${what}，共 ${total} 单\n${lines.join('\n')}${total > items.length ? `\n……另有 ${total - items.length} 单` : ''}`))];
+    return [
+      text(
+        clip(
+          `已理解：${what}，共 ${total} 单\n${lines.join('\n')}${total > items.length ? `\n……另有 ${total - items.length} 单` : ''}`,
+        ),
+      ),
+    ];
   }
 
   async function myOpenClaims(principal: StaffPrincipal): Promise<BotReply[]> {
     const { items } = await services.claims.list(principal, { page: 1, pageSize: 50 });
     const open = items.filter((c) => isOpenClaim(c.status)).slice(0, 10);
     if (!open.length) return [text('已理解：查询进行中的理赔\n没有进行中的理赔。查某位客户请写：理赔 张三')];
-    return [text(clip(`已理解：查询进行中的理赔（${open.length} 件）\n${open.map((c) => `• ${c.claimantName} ${c.number} ${c.statusLabel}`).join('\n')}\n查看时间线请写：理赔 客户姓名`))];
+    return [
+      text(
+        clip(
+          `已理解：查询进行中的理赔（${open.length} 件）\n${open.map((c) => `• ${c.claimantName} ${c.number} ${c.statusLabel}`).join('\n')}\n查看时间线请写：理赔 客户姓名`,
+        ),
+      ),
+    ];
   }
 
   async function digestFor(user: UserRecord, principal: StaffPrincipal): Promise<BotReply[]> {
@@ -290,9 +355,17 @@ export function createBot(deps: BotDeps) {
 
   async function onPick(user: UserRecord, principal: StaffPrincipal, n: number): Promise<BotReply[]> {
     const p = await pending.get(user.id);
-    if (!p) return [text(`已理解：选择第 ${n} 项\n当前没有待选择的列表（可能已超过 10 分钟）。请重新发送查询，例如：查 张三`)];
+    if (!p)
+      return [
+        text(
+          `已理解：选择第 ${n} 项\n当前没有待选择的列表（可能已超过 10 分钟）。请重新发送查询，例如：查 张三`,
+        ),
+      ];
     const chosen = p.candidates[n - 1];
-    if (!chosen) return [text(`已理解：选择第 ${n} 项\n请回复 1 到 ${p.candidates.length} 之间的序号，或回复「取消」。`)];
+    if (!chosen)
+      return [
+        text(`已理解：选择第 ${n} 项\n请回复 1 到 ${p.candidates.length} 之间的序号，或回复「取消」。`),
+      ];
     await pending.clear(user.id);
     const action = p.action as PendingAction;
     // Re-read in the user's scope: the list was theirs, and the customer may have moved since.
@@ -306,7 +379,7 @@ export function createBot(deps: BotDeps) {
       case 'log':
         return logInteraction(principal, chosen.id, action.intent);
       case 'referrer':
-        return createCustomer(principal, action.intent, chosen.id);
+        return createLead(principal, action.intent, { id: still.id, name: still.name });
     }
   }
 
@@ -321,14 +394,24 @@ export function createBot(deps: BotDeps) {
         return onPick(user, principal, intent.n);
       case 'query': {
         const what = intent.focus === 'policies' ? '的保单' : '';
-        return withCustomer(user, principal, intent.ref, `已理解：查询客户${refLabel(intent.ref)}${what}`, { kind: 'query', focus: intent.focus }, (id) =>
-          customerCard(principal, id, intent.focus),
+        return withCustomer(
+          user,
+          principal,
+          intent.ref,
+          `已理解：查询客户${refLabel(intent.ref)}${what}`,
+          { kind: 'query', focus: intent.focus },
+          (id) => customerCard(principal, id, intent.focus),
         );
       }
       case 'claims':
         if (!intent.ref) return myOpenClaims(principal);
-        return withCustomer(user, principal, intent.ref, `已理解：查询${refLabel(intent.ref)}的理赔`, { kind: 'claims' }, (id) =>
-          claimsFor(principal, id),
+        return withCustomer(
+          user,
+          principal,
+          intent.ref,
+          `已理解：查询${refLabel(intent.ref)}的理赔`,
+          { kind: 'claims' },
+          (id) => claimsFor(principal, id),
         );
       case 'log':
         return withCustomer(
@@ -340,14 +423,17 @@ export function createBot(deps: BotDeps) {
           (id) => logInteraction(principal, id, intent),
         );
       case 'new_customer':
-        if (!intent.referrer) return createCustomer(principal, intent, undefined);
+        if (!intent.referrer) return createLead(principal, intent, undefined);
         return withCustomer(
           user,
           principal,
           intent.referrer,
           `已理解：新客户「${intent.name}」，请先确认转介绍人${refLabel(intent.referrer)}`,
           { kind: 'referrer', intent },
-          (id) => createCustomer(principal, intent, id),
+          async (id) => {
+            const r = await services.customers.get(principal, id);
+            return createLead(principal, intent, { id: r.id, name: r.name });
+          },
         );
       case 'tasks':
         return tasksToday(principal);
@@ -372,9 +458,13 @@ export function createBot(deps: BotDeps) {
       if (err instanceof AppError) {
         log.info({ code: err.code, userId: user.id }, 'bot request refused by the domain');
         const details = Array.isArray(err.details)
-          ? (err.details as { message?: unknown }[]).map((d) => (typeof d.message === 'string' ? d.message : '')).filter(Boolean)
+          ? (err.details as { message?: unknown }[])
+              .map((d) => (typeof d.message === 'string' ? d.message : ''))
+              .filter(Boolean)
           : [];
-        return [text(clip(`没能完成：${err.userMessage}${details.length ? `（${details.join('；')}）` : ''}`))];
+        return [
+          text(clip(`没能完成：${err.userMessage}${details.length ? `（${details.join('；')}）` : ''}`)),
+        ];
       }
       log.error({ err, userId: user.id }, 'bot request failed');
       return [text('抱歉，处理这条消息时出错了，请稍后再试。')];
@@ -401,7 +491,11 @@ export function createBot(deps: BotDeps) {
         const c = await services.customers.get(principal, m[2]);
         const actor = actorOf(principal);
         if (m[1] === 'contacted') {
-          await services.interactions.create(actor, { customerId: c.id, type: 'call', summary: '已联系（企业微信卡片按钮）' });
+          await services.interactions.create(actor, {
+            customerId: c.id,
+            type: 'call',
+            summary: '已联系（企业微信卡片按钮）',
+          });
           return [text(`已理解：标记「${c.name}」已联系\n已记录一次电话沟通。`)];
         }
         const due = addDays(shanghaiDate(clock()), 1);

@@ -11,7 +11,13 @@ export const text = (s: string): BotReply => ({ kind: 'text', text: clip(s) });
 export const markdown = (s: string): BotReply => ({ kind: 'markdown', text: clip(s) });
 
 export const TIER_LABELS = { high: '高价值', medium: '中价值', low: '普通' } as const;
-const BOOK_LABELS = { general: '普通本', screened: '筛选本', deal: '成交本', select: '精选本', core: '核心' } as const;
+const BOOK_LABELS = {
+  general: '普通本',
+  screened: '筛选本',
+  deal: '成交本',
+  select: '精选本',
+  core: '核心',
+} as const;
 
 const EXAMPLES = [
   '查 张三　/　查 13800138000　/　查 1234（尾号）',
@@ -55,9 +61,14 @@ export function cardReply(v: View360, focus: 'card' | 'policies', now: Date): Bo
     .slice(0, focus === 'policies' ? 10 : 4)
     .map((p) => `${p.product}（${p.line}）${p.daysToExpiry >= 0 ? `${p.daysToExpiry}天后到期` : '已过期'}`);
   const claimLines = openClaims.slice(0, 3).map((x) => `${x.number} ${x.statusLabel}`);
-  const interactionLines = recent.map((i) => `${shanghaiDate(i.occurredAt).slice(5)} ${i.typeLabel} ${i.summary.slice(0, 24)}`);
-  const taskLines = v.openTasks.slice(0, 3).map((t) => `${t.dueDate.slice(5)} ${t.title}${t.overdue ? '（逾期）' : ''}`);
-  const understood = focus === 'policies' ? `已理解：查询「${c.name}」的保单` : `已理解：查询客户「${c.name}」`;
+  const interactionLines = recent.map(
+    (i) => `${shanghaiDate(i.occurredAt).slice(5)} ${i.typeLabel} ${i.summary.slice(0, 24)}`,
+  );
+  const taskLines = v.openTasks
+    .slice(0, 3)
+    .map((t) => `${t.dueDate.slice(5)} ${t.title}${t.overdue ? '（逾期）' : ''}`);
+  const understood =
+    focus === 'policies' ? `已理解：查询「${c.name}」的保单` : `已理解：查询客户「${c.name}」`;
   const lines = [
     understood,
     `【${c.name}】${desc}${phone ? ` · 尾号${phone}` : ''}`,
@@ -74,9 +85,15 @@ export function cardReply(v: View360, focus: 'card' | 'policies', now: Date): Bo
     title: c.name,
     desc,
     rows: [
-      { key: '保单', value: nearest ? `${policies.length}单，最近${nearest.daysToExpiry}天后到期` : '无有效保单' },
+      {
+        key: '保单',
+        value: nearest ? `${policies.length}单，最近${nearest.daysToExpiry}天后到期` : '无有效保单',
+      },
       { key: '理赔', value: openClaims.length ? `${openClaims.length}件进行中` : '无' },
-      { key: '最近沟通', value: recent[0] ? `${shanghaiDate(recent[0].occurredAt).slice(5)} ${recent[0].typeLabel}` : '暂无' },
+      {
+        key: '最近沟通',
+        value: recent[0] ? `${shanghaiDate(recent[0].occurredAt).slice(5)} ${recent[0].typeLabel}` : '暂无',
+      },
       { key: '待办', value: `${v.openTasks.length}项` },
     ],
     buttons: [

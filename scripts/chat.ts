@@ -52,13 +52,17 @@ async function main(): Promise<number> {
   const base = `http://127.0.0.1:${config.wecom.simulator.port}`;
   const messages = async (): Promise<SimMessage[]> => {
     const res = await fetch(`${base}/__sim/messages`);
-    return ((await res.json()) as { messages: SimMessage[] }).messages.filter((m) => m.toUser === userId && !m.dropped);
+    return ((await res.json()) as { messages: SimMessage[] }).messages.filter(
+      (m) => m.toUser === userId && !m.dropped,
+    );
   };
   let seen: number;
   try {
     seen = Math.max(0, ...(await messages()).map((m) => m.seq));
   } catch {
-    console.error(`No WeCom simulator at ${base}. Start Qibao in development first (npm start, WECOM_CORP_ID unset).`);
+    console.error(
+      `No WeCom simulator at ${base}. Start Qibao in development first (npm start, WECOM_CORP_ID unset).`,
+    );
     return 1;
   }
   console.log(`以 ${userId} 的身份和企保助手对话（输入「帮助」看用法，Ctrl+D 退出）`);
@@ -77,7 +81,9 @@ async function main(): Promise<number> {
     });
     const out = (await res.json()) as { status?: number; reply?: string };
     if (out.status !== 200) console.log(`(回调被拒绝：HTTP ${out.status ?? res.status})`);
-    const passive = out.reply ? /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(out.reply)?.[1] : undefined;
+    const passive = out.reply
+      ? /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(out.reply)?.[1]
+      : undefined;
     if (passive) console.log(`助手> ${passive}`);
     // Replies sent by message/send arrive a moment later: wait up to 5 s for them when there was no passive one.
     const deadline = Date.now() + (passive ? 300 : 5000);

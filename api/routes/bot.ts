@@ -8,7 +8,14 @@ import type { AppDeps, AppState } from '../context.js';
 import { principalOf, requireAuth } from '../middleware/auth.js';
 
 /** A wechaty contact id as puppets report them (opaque, no spaces). */
-export const contactIdParam = z.strictObject({ contactId: z.string().trim().min(1).max(128).regex(/^[\w@.:-]+$/) });
+export const contactIdParam = z.strictObject({
+  contactId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(128)
+    .regex(/^[\w@.:-]+$/),
+});
 export const bindingInput = z.strictObject({ userId: objectIdString });
 
 /** Admin: which wechaty contact speaks for which Qibao user (the bot refuses unbound contacts). */

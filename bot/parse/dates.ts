@@ -33,7 +33,18 @@ export interface ParsedDate {
 }
 
 const CN_DIGITS: Record<string, number> = {
-  零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
+  零: 0,
+  〇: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
 };
 
 /** 1–99 written as digits or as Chinese numerals (五, 十二, 二十一). */
@@ -46,7 +57,23 @@ export function chineseNumber(s: string): number | undefined {
   return undefined;
 }
 
-const WEEKDAY: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 7 };
+const WEEKDAY: Record<string, number> = {
+  一: 1,
+  二: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  日: 7,
+  天: 7,
+  '1': 1,
+  '2': 2,
+  '3': 3,
+  '4': 4,
+  '5': 5,
+  '6': 6,
+  '7': 7,
+};
 const WEEK_RE = /(下下|下个?|本|这个?|上个?)?(?:周|星期|礼拜)([一二三四五六日天1-7])/u;
 const RELATIVE_DAYS: Record<string, number> = { 今天: 0, 今日: 0, 明天: 1, 明日: 1, 后天: 2, 大后天: 3 };
 const RELATIVE_DAY_RE = /(大后天|后天|明天|明日|今天|今日)/u;
@@ -72,7 +99,12 @@ function ruleDate(text: string, now: Date): ParsedDate | undefined {
   // chrono reads 明天 said at 00:30 as the same day ("late night"); a business day is a calendar day.
   const rel = RELATIVE_DAY_RE.exec(text);
   if (rel?.[1]) {
-    return { date: addDays(w.date, RELATIVE_DAYS[rel[1]] ?? 0), time: undefined, text: rel[1], index: rel.index };
+    return {
+      date: addDays(w.date, RELATIVE_DAYS[rel[1]] ?? 0),
+      time: undefined,
+      text: rel[1],
+      index: rel.index,
+    };
   }
   const week = WEEK_RE.exec(text);
   if (week) {
@@ -120,7 +152,8 @@ function ruleDate(text: string, now: Date): ParsedDate | undefined {
   return undefined;
 }
 
-const TIME_RE = /(上午|早上|中午|下午|晚上|傍晚)?(\d{1,2}|[一二两三四五六七八九十]{1,3})(?:点|:|：)(半|(\d{1,2})分?|[一二三四五六七八九十]{1,3}分)?/u;
+const TIME_RE =
+  /(上午|早上|中午|下午|晚上|傍晚)?(\d{1,2}|[一二两三四五六七八九十]{1,3})(?:点|:|：)(半|(\d{1,2})分?|[一二三四五六七八九十]{1,3}分)?/u;
 
 /** A time of day such as 下午三点, 15:30, 上午十点半. */
 function ruleTime(text: string): { time: string; text: string; index: number } | undefined {
@@ -172,16 +205,30 @@ export function parseDate(text: string, now: Date): ParsedDate | undefined {
         // Only a time of day: today if it is still ahead, else tomorrow.
         const [hh, mm] = clock.time.split(':').map(Number);
         const ahead = (hh ?? 0) * 60 + (mm ?? 0) > w.hour * 60 + w.minute;
-        return { date: ahead ? w.date : addDays(w.date, 1), time: clock.time, text: clock.text, index: clock.index };
+        return {
+          date: ahead ? w.date : addDays(w.date, 1),
+          time: clock.time,
+          text: clock.text,
+          index: clock.index,
+        };
       }
-      const time = clock?.time ?? (r.start.isCertain('hour') ? `${pad(r.start.get('hour') ?? 0)}:${pad(r.start.get('minute') ?? 0)}` : undefined);
+      const time =
+        clock?.time ??
+        (r.start.isCertain('hour')
+          ? `${pad(r.start.get('hour') ?? 0)}:${pad(r.start.get('minute') ?? 0)}`
+          : undefined);
       return { date, time, text: r.text, index: r.index };
     }
   }
   if (clock) {
     const [hh, mm] = clock.time.split(':').map(Number);
     const ahead = (hh ?? 0) * 60 + (mm ?? 0) > w.hour * 60 + w.minute;
-    return { date: ahead ? w.date : addDays(w.date, 1), time: clock.time, text: clock.text, index: clock.index };
+    return {
+      date: ahead ? w.date : addDays(w.date, 1),
+      time: clock.time,
+      text: clock.text,
+      index: clock.index,
+    };
   }
   return undefined;
 }

@@ -74,7 +74,9 @@ export function looksLikePolicyNumber(s: string): boolean {
  * whitespace, punctuation, digits and the particle 的 (张三的保单).
  */
 export function leadingName(text: string): { name: string; rest: string } | undefined {
-  const m = /^([\p{Script=Han}·]{1,12}?|[A-Za-z][A-Za-z.]{0,29})(?=$|[\s,，。.；;:：!！?？、]|的|\d)/u.exec(text);
+  const m = /^([\p{Script=Han}·]{1,12}?|[A-Za-z][A-Za-z.]{0,29})(?=$|[\s,，。.；;:：!！?？、]|的|\d)/u.exec(
+    text,
+  );
   if (!m?.[1]) return undefined;
   const name = m[1];
   return { name, rest: text.slice(name.length).replace(/^[\s,，、:：]+/u, '') };

@@ -1,6 +1,12 @@
 import type { CustomerRef, HelpReason, Intent } from '../types.js';
 import { parseDate } from './dates.js';
-import { findInteractionType, findMobile, findNeeds, leadingName, looksLikePolicyNumber } from './entities.js';
+import {
+  findInteractionType,
+  findMobile,
+  findNeeds,
+  leadingName,
+  looksLikePolicyNumber,
+} from './entities.js';
 
 /** Longest message the bot reads; longer ones are answered with a request to split them. */
 export const MAX_INPUT_CHARS = 1000;
@@ -17,7 +23,11 @@ export function normalizeInput(raw: string): string {
     .trim();
 }
 
-const help = (reason: HelpReason, hint?: string): Intent => ({ kind: 'help', reason, ...(hint ? { hint } : {}) });
+const help = (reason: HelpReason, hint?: string): Intent => ({
+  kind: 'help',
+  reason,
+  ...(hint ? { hint } : {}),
+});
 
 /** A customer reference from a short phrase: full phone, last 4 digits, policy number or name. */
 export function parseRef(raw: string): CustomerRef | undefined {
@@ -61,7 +71,9 @@ export function parseIntent(raw: string, now: Date): Intent {
     }
     if (!arg) return help('incomplete', '请在「查」后写客户姓名或手机号，例如：查 张三');
     const ref = parseRef(arg);
-    return ref ? { kind: 'query', ref, focus } : help('incomplete', `没有看懂要查的客户「${arg.slice(0, 20)}」`);
+    return ref
+      ? { kind: 'query', ref, focus }
+      : help('incomplete', `没有看懂要查的客户「${arg.slice(0, 20)}」`);
   }
   m = /^(.+?)\s*的保单$/u.exec(text);
   if (m?.[1]) {
@@ -82,8 +94,10 @@ export function parseIntent(raw: string, now: Date): Intent {
 
   // A bare phone number, last 4 digits or policy number is a lookup.
   const phone = findMobile(text);
-  if (phone && phone.text.length >= text.length - 2) return { kind: 'query', ref: { by: 'phone', digits: phone.digits }, focus: 'card' };
-  if (/^(?:尾号)?\d{4}$/u.test(text)) return { kind: 'query', ref: { by: 'last4', digits: text.slice(-4) }, focus: 'card' };
+  if (phone && phone.text.length >= text.length - 2)
+    return { kind: 'query', ref: { by: 'phone', digits: phone.digits }, focus: 'card' };
+  if (/^(?:尾号)?\d{4}$/u.test(text))
+    return { kind: 'query', ref: { by: 'last4', digits: text.slice(-4) }, focus: 'card' };
   return help('unknown');
 }
 
@@ -105,7 +119,8 @@ function parseLog(body: string, now: Date): Intent {
   const found = findInteractionType(rest);
   // The type word right after the name is a label, not part of the summary.
   let summary = rest;
-  if (found && rest.startsWith(found.word)) summary = rest.slice(found.word.length).replace(/^[\s,，:：]+/u, '');
+  if (found && rest.startsWith(found.word))
+    summary = rest.slice(found.word.length).replace(/^[\s,，:：]+/u, '');
   if (!summary) summary = found ? `${found.word}` : '';
   if (!summary) return help('incomplete', `请写沟通内容，${example}`);
   const date = parseDate(summary, now);
@@ -130,7 +145,8 @@ function parseNewCustomer(body: string): Intent {
   let referrer: CustomerRef | undefined;
   const ref = /(?:转介绍|介绍人|推荐人|朋友介绍)\s*[:：]?\s*(\S+)?/u.exec(rest);
   if (ref?.[1]) referrer = parseRef(ref[1]);
-  if (ref?.[1] && !referrer) return help('incomplete', `没有看懂介绍人「${ref[1].slice(0, 20)}」，${example}`);
+  if (ref?.[1] && !referrer)
+    return help('incomplete', `没有看懂介绍人「${ref[1].slice(0, 20)}」，${example}`);
   return {
     kind: 'new_customer',
     name: lead.name,

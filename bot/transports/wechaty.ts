@@ -20,7 +20,9 @@ export interface WechatyTransportDeps {
  * (bot_bindings) go to the engine; replies go back as plain text. Group messages and our own are ignored.
  * Resolves after `start()`; `login` may come later (a QR scan, or the mock's login()).
  */
-export async function startWechatyBot(deps: WechatyTransportDeps): Promise<{ wechaty: Wechaty; stop(): Promise<void> }> {
+export async function startWechatyBot(
+  deps: WechatyTransportDeps,
+): Promise<{ wechaty: Wechaty; stop(): Promise<void> }> {
   const log = deps.logger.child({ component: 'bot.wechaty' });
   const p = deps.puppet;
   const wechaty =

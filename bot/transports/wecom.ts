@@ -76,9 +76,14 @@ export function registerWecomBot(deps: {
     if (!e.eventKey.startsWith('qb:')) return;
     const key = dedupeKeyOf(e);
     const who = { via: 'wecom' as const, wecomUserId: e.fromUserName };
-    const turn = await bot.turns.run(`wecom:${key}`, e.fromUserName, () => bot.handleCardClick(who, e.eventKey));
+    const turn = await bot.turns.run(`wecom:${key}`, e.fromUserName, () =>
+      bot.handleCardClick(who, e.eventKey),
+    );
     await deliver(e.fromUserName, key, turn.interrupted ? [INTERRUPTED] : turn.replies);
   });
 
-  log.info({ passiveBudgetMs: deps.passiveBudgetMs }, 'bot subscribed to WeCom text messages and card clicks');
+  log.info(
+    { passiveBudgetMs: deps.passiveBudgetMs },
+    'bot subscribed to WeCom text messages and card clicks',
+  );
 }

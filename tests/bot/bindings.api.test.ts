@@ -30,7 +30,10 @@ describe('PUT /api/v1/bot/bindings/:contactId', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ contactId: 'wxid_agent_1', userId: agent.id });
     expect((await bot.handle(contact, '待办'))[0]?.text).toContain('已理解：今天的待办');
-    const list = await t.http().get('/api/v1/bot/bindings').set('authorization', `Bearer ${await t.tokenFor(admin)}`);
+    const list = await t
+      .http()
+      .get('/api/v1/bot/bindings')
+      .set('authorization', `Bearer ${await t.tokenFor(admin)}`);
     expect(list.body.items).toEqual([{ contactId: 'wxid_agent_1', userId: agent.id, createdBy: admin.id }]);
   });
 
@@ -41,7 +44,10 @@ describe('PUT /api/v1/bot/bindings/:contactId', () => {
       .set('authorization', `Bearer ${await t.tokenFor(agent)}`)
       .send({ userId: agent.id });
     expect(res.status).toBe(403);
-    const list = await t.http().get('/api/v1/bot/bindings').set('authorization', `Bearer ${await t.tokenFor(admin)}`);
+    const list = await t
+      .http()
+      .get('/api/v1/bot/bindings')
+      .set('authorization', `Bearer ${await t.tokenFor(admin)}`);
     expect(list.body.items.map((b: { contactId: string }) => b.contactId)).not.toContain('wxid_someone');
   });
 
@@ -54,6 +60,8 @@ describe('PUT /api/v1/bot/bindings/:contactId', () => {
       .send({ userId: '0123456789abcdef01234567' });
     expect(res.status).toBe(400);
     expect(res.body.error.details[0].path).toBe('userId');
-    expect((await t.http().delete('/api/v1/bot/bindings/wxid_nope').set('authorization', token)).status).toBe(404);
+    expect((await t.http().delete('/api/v1/bot/bindings/wxid_nope').set('authorization', token)).status).toBe(
+      404,
+    );
   });
 });

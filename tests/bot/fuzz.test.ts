@@ -57,7 +57,9 @@ const ADVERSARIAL = [
   'toString',
 ];
 const PREFIXES = ['查 ', '记录 ', '新客户 ', '理赔 ', '', '', '2', '记录 张三 拜访 ', '查', '新客户 李四 '];
-const ALPHABET = [...'张三李四王五的保单记录拜访电话微信下周二明天后天月底号点半天后0123456789 ，。,.:：$[]{}()*+?^|\\/"\'`'];
+const ALPHABET = [
+  ...'张三李四王五的保单记录拜访电话微信下周二明天后天月底号点半天后0123456789 ，。,.:：$[]{}()*+?^|\\/"\'`',
+];
 
 function randomString(next: () => number): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
@@ -92,7 +94,8 @@ describe('fuzz: 10,000 random and adversarial strings', () => {
     for (const s of inputs) {
       const intent = parseIntent(s, now);
       kinds.set(intent.kind, (kinds.get(intent.kind) ?? 0) + 1);
-      if (intent.kind === 'help') expect(utf8Bytes(helpText(intent.reason, intent.hint))).toBeLessThanOrEqual(2048);
+      if (intent.kind === 'help')
+        expect(utf8Bytes(helpText(intent.reason, intent.hint))).toBeLessThanOrEqual(2048);
       if (intent.kind === 'log') {
         expect(intent.summary.length).toBeLessThanOrEqual(2000);
         if (intent.followUp) expect(intent.followUp.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -121,7 +124,13 @@ describe('fuzz: 10,000 random and adversarial strings', () => {
     test('when 300 of them are sent by an agent, then every reply is non-empty, ≤ 2048 bytes, and no query carries their operators', async () => {
       const next = rng(SEED + 1);
       const sample = Array.from({ length: 300 }, () => inputs[Math.floor(next() * inputs.length)] ?? '');
-      sample.push('{"$where":"sleep(1000)"}', '查 {"$gt":""}', '记录 张三 电话 {"$where":"1"} 明天', '查 .*', '查 ^(a+)+$');
+      sample.push(
+        '{"$where":"sleep(1000)"}',
+        '查 {"$gt":""}',
+        '记录 张三 电话 {"$where":"1"} 明天',
+        '查 .*',
+        '查 ^(a+)+$',
+      );
       const who = { via: 'wecom' as const, wecomUserId: w.agentA.wecomUserId };
       for (const s of sample) {
         const replies = await w.bot.handle(who, s);

@@ -30,9 +30,15 @@ interface Row {
 const oid = (id: string) => new Types.ObjectId(id);
 const models = () => db().models;
 const latestInteraction = async (customerId: string) =>
-  models().Interaction.findOne({ customerId: oid(customerId) }).sort({ createdAt: -1, _id: -1 }).lean();
+  models()
+    .Interaction.findOne({ customerId: oid(customerId) })
+    .sort({ createdAt: -1, _id: -1 })
+    .lean();
 const taskFor = async (customerId: string, dueDate: string) =>
-  models().Task.findOne({ customerId: oid(customerId), dueDate, status: 'open' }).sort({ _id: -1 }).lean();
+  models()
+    .Task.findOne({ customerId: oid(customerId), dueDate, status: 'open' })
+    .sort({ _id: -1 })
+    .lean();
 const interactionCount = async (customerId: string) =>
   models().Interaction.countDocuments({ customerId: oid(customerId) });
 
@@ -55,7 +61,10 @@ const HELP = /企保助手可以这样用|更多用法/;
 
 const rows: Row[] = [
   // 查询客户
-  { say: '查 张三', reply: ['已理解：查询客户「张三」', '【张三】', '金福人生', '6天后到期', '进行中理赔（1）'] },
+  {
+    say: '查 张三',
+    reply: ['已理解：查询客户「张三」', '【张三】', '金福人生', '6天后到期', '进行中理赔（1）'],
+  },
   { say: '查 13800138000', reply: ['【张三】', '尾号8000'] },
   { say: '查 8000', reply: ['【张三】'] },
   { say: '8000', reply: ['【张三】'] },
@@ -72,13 +81,15 @@ const rows: Row[] = [
   {
     say: '查 王五',
     reply: ['找到 2 位匹配的客户', '1. 王五', '2. 王五'],
-    db: async (w) => expect(await botModels(db().connection).BotPending.countDocuments({ userId: w.agentA.id })).toBe(1),
+    db: async (w) =>
+      expect(await botModels(db().connection).BotPending.countDocuments({ userId: w.agentA.id })).toBe(1),
   },
   { say: '1', as: 'B', reply: ['当前没有待选择的列表'] },
   {
     say: '2',
     reply: ['【王五】'],
-    db: async (w) => expect(await botModels(db().connection).BotPending.countDocuments({ userId: w.agentA.id })).toBe(0),
+    db: async (w) =>
+      expect(await botModels(db().connection).BotPending.countDocuments({ userId: w.agentA.id })).toBe(0),
   },
   { say: '2', reply: ['当前没有待选择的列表'] },
   { say: '查 王五', reply: ['找到 2 位'] },
@@ -105,15 +116,31 @@ const rows: Row[] = [
     reply: ['已记录：张三，微信', '健康医疗', '11月25日'],
     db: logged('wechat', ['健康医疗'], '2026-11-25'),
   },
-  { say: '记录 张三 见面 12月5日签约', reply: ['会面', '12月5日（周六）'], db: logged('meeting', [], '2026-12-05') },
+  {
+    say: '记录 张三 见面 12月5日签约',
+    reply: ['会面', '12月5日（周六）'],
+    db: logged('meeting', [], '2026-12-05'),
+  },
   {
     say: '记录 张三 上门 月底前确认房贷情况',
     reply: ['拜访', '寿险保障', '11月30日（周一）'],
     db: logged('visit', ['寿险保障'], '2026-11-30'),
   },
-  { say: '记录 张三 后天再打', reply: ['电话', '未写沟通方式', '11月24日'], db: logged('call', [], '2026-11-24') },
-  { say: '记录 张三 电话 下午三点再聊', reply: ['11月22日（周日） 15:00跟进'], db: logged('call', [], '2026-11-22') },
-  { say: '记录 张三 电话 聊养老规划，下个月5号再约', reply: ['养老', '12月5日'], db: logged('call', ['养老'], '2026-12-05') },
+  {
+    say: '记录 张三 后天再打',
+    reply: ['电话', '未写沟通方式', '11月24日'],
+    db: logged('call', [], '2026-11-24'),
+  },
+  {
+    say: '记录 张三 电话 下午三点再聊',
+    reply: ['11月22日（周日） 15:00跟进'],
+    db: logged('call', [], '2026-11-22'),
+  },
+  {
+    say: '记录 张三 电话 聊养老规划，下个月5号再约',
+    reply: ['养老', '12月5日'],
+    db: logged('call', ['养老'], '2026-12-05'),
+  },
   { say: '记录 张三 电话 周五回访', reply: ['11月27日（周五）'], db: logged('call', [], '2026-11-27') },
   { say: '记录 张三 电话 下周日再约', reply: ['11月29日（周日）'], db: logged('call', [], '2026-11-29') },
   { say: '记录 张三 电话 三天后再联系', reply: ['11月25日'], db: logged('call', [], '2026-11-25') },
@@ -135,17 +162,28 @@ const rows: Row[] = [
     reply: ['已记录：张三，电话', '重疾保障', '「今天」不在今天之后'],
     db: logged('call', ['重疾保障'], undefined),
   },
-  { say: '记录 张三 电话 聊了保障缺口', reply: ['已记录：张三，电话'], notReply: ['跟进（已建待办）'], db: logged('call', [], undefined) },
-  { say: '记录 13800138000 微信 发了计划书', reply: ['已记录：张三，微信'], db: logged('wechat', [], undefined) },
+  {
+    say: '记录 张三 电话 聊了保障缺口',
+    reply: ['已记录：张三，电话'],
+    notReply: ['跟进（已建待办）'],
+    db: logged('call', [], undefined),
+  },
+  {
+    say: '记录 13800138000 微信 发了计划书',
+    reply: ['已记录：张三，微信'],
+    db: logged('wechat', [], undefined),
+  },
   {
     say: '记录 王五 电话 聊理财',
     reply: ['找到 2 位'],
-    db: async (w) => expect(await interactionCount(w.ids.wangwu1) + (await interactionCount(w.ids.wangwu2))).toBe(0),
+    db: async (w) =>
+      expect((await interactionCount(w.ids.wangwu1)) + (await interactionCount(w.ids.wangwu2))).toBe(0),
   },
   {
     say: '1',
     reply: ['已记录：王五，电话', '理财储蓄'],
-    db: async (w) => expect(await interactionCount(w.ids.wangwu1) + (await interactionCount(w.ids.wangwu2))).toBe(1),
+    db: async (w) =>
+      expect((await interactionCount(w.ids.wangwu1)) + (await interactionCount(w.ids.wangwu2))).toBe(1),
   },
   {
     say: '记录 李雷 电话 打探一下',
@@ -154,50 +192,53 @@ const rows: Row[] = [
   },
   { say: '记录 张三', reply: ['请写沟通内容'] },
   { say: '记录', reply: ['请写客户和沟通内容'] },
-  // 新客户
+  // 新客户 → issue 4's lead intake (deduped by phone against customers and leads).
   {
     say: '新客户 李四 13900001111 转介绍 张三',
-    reply: ['已理解：新客户「李四」，手机尾号1111，转介绍人「张三」', '已创建客户「李四」，转介绍人已关联'],
+    reply: ['已理解：新客户「李四」，手机尾号1111，转介绍人「张三」', '已创建线索「李四」', '转介绍人已关联'],
     db: async (w) => {
-      const c = await models().Customer.findOne({ name: '李四' }).lean();
-      expect(c?.referrerId?.toString()).toBe(w.ids.zhangsan);
-      expect(c?.sourceChannel).toBe('转介绍');
-      expect(c?.ownerId.toString()).toBe(w.agentA.id);
+      const l = await models().Lead.findOne({ phone: '+8613900001111' }).lean();
+      expect(l?.name).toBe('李四');
+      expect(l?.source).toBe('转介绍');
+      expect(l?.referrerCustomerId?.toString()).toBe(w.ids.zhangsan);
+      expect(l?.assigneeId?.toString()).toBe(w.agentA.id);
     },
   },
   {
     say: '新客户 李四 13900001111',
-    reply: ['该手机号已是您的客户「李四」，未重复创建'],
-    db: async () => expect(await models().Customer.countDocuments({ name: '李四' })).toBe(1),
+    reply: ['该手机号的线索已存在，未重复创建'],
+    db: async () => expect(await models().Lead.countDocuments({ phone: '+8613900001111' })).toBe(1),
+  },
+  {
+    say: '新客户 张三丰 13800138000',
+    reply: ['该手机号已是您的客户「张三」，未新建线索'],
+    db: async () => expect(await models().Lead.countDocuments({ phone: '+8613800138000' })).toBe(0),
   },
   {
     say: '新客户 赵六 13700001111',
-    reply: ['该手机号已登记在其他客户名下'],
+    reply: ['该手机号已是其他顾问的客户，未新建线索'],
     notReply: ['李雷'],
-    db: async () => expect(await models().Customer.countDocuments({ name: '赵六' })).toBe(0),
+    db: async () => expect(await models().Lead.countDocuments({ name: '赵六' })).toBe(0),
   },
+  { say: '新客户 孙七', reply: ['新线索需要手机号', '新客户 孙七 13900001111'] },
   {
-    say: '新客户 孙七',
-    reply: ['已创建客户「孙七」', '未写手机号'],
-    db: async () => expect(await models().Customer.countDocuments({ name: '孙七' })).toBe(1),
-  },
-  {
-    say: '新客户 周八 13900002222 转介绍 王五',
+    say: '新线索 周八 13900002222 转介绍 王五',
     reply: ['找到 2 位'],
-    db: async () => expect(await models().Customer.countDocuments({ name: '周八' })).toBe(0),
+    db: async () => expect(await models().Lead.countDocuments({ name: '周八' })).toBe(0),
   },
   {
     say: '2',
-    reply: ['已创建客户「周八」'],
+    reply: ['已创建线索「周八」'],
     db: async (w) => {
-      const c = await models().Customer.findOne({ name: '周八' }).lean();
-      expect([w.ids.wangwu1, w.ids.wangwu2]).toContain(c?.referrerId?.toString());
+      const l = await models().Lead.findOne({ name: '周八' }).lean();
+      expect([w.ids.wangwu1, w.ids.wangwu2]).toContain(l?.referrerCustomerId?.toString());
     },
   },
   // 待办 / 续保 / 理赔 / 日报
   { say: '待办', reply: ['已理解：今天的待办', '跟进客户 张三'] },
   { say: '今天', reply: ['已理解：今天的待办'] },
-  { say: '待办', as: 'B', reply: ['今天没有待办'] },
+  // B's only task: the lead intake's reminder that A's 新客户 was B's existing customer (李雷).
+  { say: '待办', as: 'B', reply: ['今天的待办（今日 1 项，逾期 0 项）'], notReply: ['跟进客户 张三'] },
   { say: '续保', reply: ['30 天内到期的保单，共 1 单', '张三《金福人生》6 天后到期'] },
   { say: '本月到期', reply: ['本月（至11-30）到期的保单，共 1 单'] },
   { say: '续保', as: 'B', reply: ['没有需要续保的保单'] },
@@ -225,14 +266,21 @@ const rows: Row[] = [
 ];
 
 describe('the bot, one utterance at a time', () => {
-  test.each(rows.map((r, i) => [i + 1, r.say.length > 40 ? `${r.say.slice(0, 12)}…(${r.say.length})` : r.say, r] as const))(
+  test.each(
+    rows.map(
+      (r, i) => [i + 1, r.say.length > 40 ? `${r.say.slice(0, 12)}…(${r.say.length})` : r.say, r] as const,
+    ),
+  )(
     'row %i: when the agent writes "%s", then the reply and the database show what was understood',
     async (_n, _label, row) => {
       time.set(row.at ?? SUNDAY_10AM);
       const who =
         row.as === 'stranger'
           ? { via: 'wecom' as const, wecomUserId: 'nobody_here' }
-          : { via: 'wecom' as const, wecomUserId: { A: w.agentA, B: w.agentB, lead: w.lead }[row.as ?? 'A'].wecomUserId };
+          : {
+              via: 'wecom' as const,
+              wecomUserId: { A: w.agentA, B: w.agentB, lead: w.lead }[row.as ?? 'A'].wecomUserId,
+            };
       const before = row.as === 'stranger' ? await interactionCount(w.ids.zhangsan) : 0;
       const replies = await w.bot.handle(who, row.say);
       expect(replies.length).toBeGreaterThan(0);
@@ -269,15 +317,24 @@ describe('the bot, one utterance at a time', () => {
     if (card?.kind !== 'card') throw new Error('expected a card');
     expect(card.buttons.map((b) => b.text)).toEqual(['已联系', '明天提醒我']);
     const remind = card.buttons[1]?.key ?? '';
-    const before = await models().Task.countDocuments({ customerId: oid(w.ids.zhangsan), dueDate: '2026-11-23' });
+    const before = await models().Task.countDocuments({
+      customerId: oid(w.ids.zhangsan),
+      dueDate: '2026-11-23',
+    });
     expect(joined(await w.bot.handleCardClick(a, remind))).toContain('已建待办：11月23日（周一）跟进 张三');
-    expect(await models().Task.countDocuments({ customerId: oid(w.ids.zhangsan), dueDate: '2026-11-23' })).toBe(before + 1);
+    expect(
+      await models().Task.countDocuments({ customerId: oid(w.ids.zhangsan), dueDate: '2026-11-23' }),
+    ).toBe(before + 1);
     // B clicking A's card button learns nothing and changes nothing.
     const b = { via: 'wecom' as const, wecomUserId: w.agentB.wecomUserId };
     const n = await interactionCount(w.ids.zhangsan);
-    expect(joined(await w.bot.handleCardClick(b, card.buttons[0]?.key ?? ''))).toContain('客户不存在或无权访问');
+    expect(joined(await w.bot.handleCardClick(b, card.buttons[0]?.key ?? ''))).toContain(
+      '客户不存在或无权访问',
+    );
     expect(await interactionCount(w.ids.zhangsan)).toBe(n);
-    expect(joined(await w.bot.handleCardClick(a, card.buttons[0]?.key ?? ''))).toContain('已记录一次电话沟通');
+    expect(joined(await w.bot.handleCardClick(a, card.buttons[0]?.key ?? ''))).toContain(
+      '已记录一次电话沟通',
+    );
     expect(await interactionCount(w.ids.zhangsan)).toBe(n + 1);
   });
 });

@@ -22,7 +22,11 @@ const said: { to: string; text: string }[] = [];
 beforeAll(async () => {
   w = await buildBotWorld(db(), time.clock);
   mocker = new mock.Mocker();
-  transport = await startWechatyBot({ bot: w.bot, logger: silentLogger(), puppet: new PuppetMock({ mocker }) });
+  transport = await startWechatyBot({
+    bot: w.bot,
+    logger: silentLogger(),
+    puppet: new PuppetMock({ mocker }),
+  });
   transport.wechaty.on('message', (m: Message) => {
     if (m.self()) said.push({ to: m.listener()?.id ?? '', text: m.text() });
   });
@@ -53,10 +57,14 @@ describe('wechaty (mock puppet) → bot', () => {
     agentContact.say('记录 张三 拜访 聊到孩子明年出国读书，下周二再联系').to(self);
     const reply = await replyTo(agentContact.id, from);
     expect(reply).toContain('已记录：张三，拜访，需求：教育金，11月24日（周二）跟进');
-    const i = await db().models.Interaction.findOne({ customerId: new Types.ObjectId(w.ids.zhangsan) }).lean();
+    const i = await db()
+      .models.Interaction.findOne({ customerId: new Types.ObjectId(w.ids.zhangsan) })
+      .lean();
     expect(i?.type).toBe('visit');
     expect(i?.agentId.toString()).toBe(w.agentA.id);
-    const t = await db().models.Task.findOne({ customerId: new Types.ObjectId(w.ids.zhangsan) }).lean();
+    const t = await db()
+      .models.Task.findOne({ customerId: new Types.ObjectId(w.ids.zhangsan) })
+      .lean();
     expect(t?.dueDate).toBe('2026-11-24');
   });
 

@@ -29,11 +29,18 @@ beforeAll(async () => {
   customerId = (await customerFactory(() => h.services).customer(agent, { name: '张三' })).id;
   bot = createBot({ services: h.services, db: db(), clock: time.clock });
   await bot.ready();
-  registerWecomBot({ bot, wecom: h.services.wecom, logger: h.services.wecom.settings ? silent : silent, passiveBudgetMs: 3000 });
+  registerWecomBot({
+    bot,
+    wecom: h.services.wecom,
+    logger: h.services.wecom.settings ? silent : silent,
+    passiveBudgetMs: 3000,
+  });
 }, 60_000);
 afterAll(() => h?.close());
 
-const silent = { child: () => silent, info: () => undefined } as unknown as Parameters<typeof registerWecomBot>[0]['logger'];
+const silent = { child: () => silent, info: () => undefined } as unknown as Parameters<
+  typeof registerWecomBot
+>[0]['logger'];
 
 describe('WeCom callback → bot → reply', () => {
   test('when an agent sends 记录 … in WeCom, then the interaction is logged and the confirmation comes back as the passive reply', async () => {
@@ -41,10 +48,14 @@ describe('WeCom callback → bot → reply', () => {
     expect(res.status).toBe(200);
     expect(res.reply).toContain('<MsgType><![CDATA[text]]></MsgType>');
     expect(res.reply).toContain('已记录：张三，拜访，需求：教育金，11月24日（周二）跟进');
-    const i = await db().models.Interaction.findOne({ customerId: new Types.ObjectId(customerId) }).lean();
+    const i = await db()
+      .models.Interaction.findOne({ customerId: new Types.ObjectId(customerId) })
+      .lean();
     expect(i?.type).toBe('visit');
     expect(i?.tags).toEqual(['教育金']);
-    const t = await db().models.Task.findOne({ customerId: new Types.ObjectId(customerId) }).lean();
+    const t = await db()
+      .models.Task.findOne({ customerId: new Types.ObjectId(customerId) })
+      .lean();
     expect(t?.dueDate).toBe('2026-11-24');
     // Passive means no message/send for it.
     expect(h.sim.delivered(agent.wecomUserId)).toHaveLength(0);
@@ -60,7 +71,9 @@ describe('WeCom callback → bot → reply', () => {
     expect(first.reply).toContain('已记录：张三，电话');
     expect(again.status).toBe(200);
     expect(again.reply).toBeUndefined();
-    expect(await db().models.Interaction.countDocuments({ customerId: new Types.ObjectId(customerId) })).toBe(2);
+    expect(await db().models.Interaction.countDocuments({ customerId: new Types.ObjectId(customerId) })).toBe(
+      2,
+    );
   });
 
   test('when an agent asks 查 张三, then a button card arrives by message/send and its 明天提醒我 click adds a task', async () => {
@@ -70,8 +83,9 @@ describe('WeCom callback → bot → reply', () => {
     await h.services.wecom.dispatcher.idle();
     const sent = h.sim.delivered(agent.wecomUserId).at(-1);
     expect(sent?.msgtype).toBe('template_card');
-    const card = (sent?.body as { template_card: { task_id: string; button_list: { text: string; key: string }[] } })
-      .template_card;
+    const card = (
+      sent?.body as { template_card: { task_id: string; button_list: { text: string; key: string }[] } }
+    ).template_card;
     expect(card.button_list.map((b) => b.text)).toEqual(['已联系', '明天提醒我']);
     const remind = card.button_list[1]?.key ?? '';
     const click =
@@ -85,7 +99,10 @@ describe('WeCom callback → bot → reply', () => {
     const confirm = h.sim.delivered(agent.wecomUserId).at(-1);
     expect(JSON.stringify(confirm?.body)).toContain('已建待办：11月23日（周一）跟进 张三');
     expect(
-      await db().models.Task.countDocuments({ customerId: new Types.ObjectId(customerId), dueDate: '2026-11-23' }),
+      await db().models.Task.countDocuments({
+        customerId: new Types.ObjectId(customerId),
+        dueDate: '2026-11-23',
+      }),
     ).toBe(1);
   });
 
