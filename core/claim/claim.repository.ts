@@ -7,6 +7,7 @@ import {
   toOwnership,
   type Ownership,
   type OwnershipDoc,
+  reassignByCustomers,
 } from '../customer/ownership.js';
 import type { ClaimModels } from './claim.model.js';
 import type { ClaimStatus } from './claim.status.js';
@@ -157,11 +158,7 @@ export function createClaimRepository(models: ClaimModels) {
     },
 
     async reassign(customerIds: string[], to: Ownership): Promise<number> {
-      const r = await Claim.updateMany(
-        { customerId: { $in: customerIds.map(oid) } },
-        { $set: ownershipToDoc(to) },
-      );
-      return r.modifiedCount;
+      return reassignByCustomers(Claim, customerIds, to);
     },
   };
 }

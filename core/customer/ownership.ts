@@ -85,3 +85,28 @@ export const ownershipToDoc = (o: Ownership) => ({
 export const SYSTEM_SCOPE: DataScope = { level: 'all' };
 
 export const oid = (id: string) => new Types.ObjectId(id);
+
+/** A collection of customer-owned records (method syntax on purpose: any mongoose Model fits). */
+interface CustomerOwnedCollection {
+  updateMany(
+    filter: Record<string, unknown>,
+    update: Record<string, unknown>,
+  ): PromiseLike<{ modifiedCount: number }>;
+}
+
+/**
+ * Handover: moves every record of `customerIds` to the new ownership (plus `extraSet`, e.g. a ticket's
+ * queue). Callers pass bounded batches of customer ids.
+ */
+export async function reassignByCustomers(
+  collection: CustomerOwnedCollection,
+  customerIds: string[],
+  to: Ownership,
+  extraSet: Record<string, unknown> = {},
+): Promise<number> {
+  const r = await collection.updateMany(
+    { customerId: { $in: customerIds.map(oid) } },
+    { $set: { ...ownershipToDoc(to), ...extraSet } },
+  );
+  return r.modifiedCount;
+}

@@ -8,6 +8,7 @@ import {
   toOwnership,
   type Ownership,
   type OwnershipDoc,
+  reassignByCustomers,
 } from '../customer/ownership.js';
 import type { DOMAIN_EVENT_TYPES, EventModels } from './events.model.js';
 
@@ -127,11 +128,7 @@ export function createEventRepository(models: EventModels) {
 
     /** Handover: events follow their customers to the new owner. */
     async reassign(customerIds: string[], to: Ownership): Promise<number> {
-      const r = await DomainEvent.updateMany(
-        { customerId: { $in: customerIds.map(oid) } },
-        { $set: ownershipToDoc(to) },
-      );
-      return r.modifiedCount;
+      return reassignByCustomers(DomainEvent, customerIds, to);
     },
   };
 }

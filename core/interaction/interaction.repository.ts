@@ -7,6 +7,7 @@ import {
   toOwnership,
   type Ownership,
   type OwnershipDoc,
+  reassignByCustomers,
 } from '../customer/ownership.js';
 import type { INTERACTION_TYPES, InteractionModels } from './interaction.model.js';
 
@@ -123,11 +124,7 @@ export function createInteractionRepository(models: InteractionModels) {
     },
 
     async reassign(customerIds: string[], to: Ownership): Promise<number> {
-      const r = await Interaction.updateMany(
-        { customerId: { $in: customerIds.map(oid) } },
-        { $set: ownershipToDoc(to) },
-      );
-      return r.modifiedCount;
+      return reassignByCustomers(Interaction, customerIds, to);
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   toOwnership,
   type Ownership,
   type OwnershipDoc,
+  reassignByCustomers,
 } from '../customer/ownership.js';
 import type {
   PAYMENT_FREQUENCIES,
@@ -175,11 +176,7 @@ export function createPolicyRepository(models: PolicyModels) {
     },
 
     async reassign(customerIds: string[], to: Ownership): Promise<number> {
-      const r = await Policy.updateMany(
-        { customerId: { $in: customerIds.map(oid) } },
-        { $set: ownershipToDoc(to) },
-      );
-      return r.modifiedCount;
+      return reassignByCustomers(Policy, customerIds, to);
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   toOwnership,
   type Ownership,
   type OwnershipDoc,
+  reassignByCustomers,
 } from '../customer/ownership.js';
 import type { TASK_SOURCES, TASK_STATUSES, TaskModels } from './task.model.js';
 
@@ -150,11 +151,7 @@ export function createTaskRepository(models: TaskModels) {
 
     /** Handover: every task of the moved customers follows them (open ones get the new assignee). */
     async reassignForCustomers(customerIds: string[], to: Ownership): Promise<number> {
-      const r = await Task.updateMany(
-        { customerId: { $in: customerIds.map(oid) } },
-        { $set: ownershipToDoc(to) },
-      );
-      return r.modifiedCount;
+      return reassignByCustomers(Task, customerIds, to);
     },
 
     /** Handover of a whole book: a batch of the leaver's open tasks that have no customer. */

@@ -7,6 +7,7 @@ import {
   toOwnership,
   type Ownership,
   type OwnershipDoc,
+  reassignByCustomers,
 } from '../customer/ownership.js';
 import type { TICKET_STATUSES, TicketModels } from './ticket.model.js';
 import type { TicketType, TicketUrgency } from './ticket.sla.js';
@@ -159,11 +160,9 @@ export function createTicketRepository(models: TicketModels) {
     },
 
     async reassign(customerIds: string[], to: Ownership): Promise<number> {
-      const r = await Ticket.updateMany(
-        { customerId: { $in: customerIds.map(oid) } },
-        { $set: { ...ownershipToDoc(to), queueTeamId: to.teamId ? oid(to.teamId) : undefined } },
-      );
-      return r.modifiedCount;
+      return reassignByCustomers(Ticket, customerIds, to, {
+        queueTeamId: to.teamId ? oid(to.teamId) : undefined,
+      });
     },
   };
 }
