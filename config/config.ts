@@ -230,7 +230,8 @@ const settings = {
   WECHATY_PUPPET: {
     schema: optionalString,
     meta: {
-      description: 'wechaty puppet package for the bot (e.g. wechaty-puppet-service); unset = no wechaty transport',
+      description:
+        'wechaty puppet package for the bot (e.g. wechaty-puppet-service); unset = no wechaty transport',
       secret: false,
     },
   },
@@ -329,7 +330,10 @@ const settings = {
       .regex(/^\d{1,3},\d{1,3}$/, 'A,B days, e.g. 3,7')
       .default('3,7')
       .transform((v) => v.split(',').map(Number) as [number, number]),
-    meta: { description: 'Days until the first contact of an A,B lead is due (C leads are nurtured)', secret: false },
+    meta: {
+      description: 'Days until the first contact of an A,B lead is due (C leads are nurtured)',
+      secret: false,
+    },
   },
   QIBAO_LEAD_GRADE_THRESHOLDS: {
     schema: z
@@ -338,7 +342,8 @@ const settings = {
       .default('4,3')
       .transform((v) => v.split(',').map(Number) as [number, number]),
     meta: {
-      description: 'Lead grade thresholds on intent (high 3/medium 2/low 1) + type (保障型 1/综合型 1/理财型 0) points: A,B',
+      description:
+        'Lead grade thresholds on intent (high 3/medium 2/low 1) + type (保障型 1/综合型 1/理财型 0) points: A,B',
       secret: false,
     },
   },
@@ -348,7 +353,10 @@ const settings = {
   },
   QIBAO_LEAD_DEFAULT_CAPACITY: {
     schema: z.coerce.number().int().min(1).max(100_000).default(50),
-    meta: { description: 'Open leads an agent holds at most unless an admin set their capacity', secret: false },
+    meta: {
+      description: 'Open leads an agent holds at most unless an admin set their capacity',
+      secret: false,
+    },
   },
   QIBAO_IMPORT_MAX_MB: {
     schema: z.coerce.number().int().min(1).max(500).default(20),
