@@ -103,7 +103,9 @@ async function main() {
       });
       await db.models.Customer.insertMany(batch, { ordered: false });
     }
-    console.log(`seeded ${CUSTOMERS} customers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    process.stdout.write(
+      `seeded ${CUSTOMERS} customers in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
 
     const clock = () => new Date();
     const services = createServices({
@@ -136,8 +138,8 @@ async function main() {
       }
       ms.sort((a, b) => a - b);
       const at = (q: number) => (ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] ?? 0).toFixed(1);
-      console.log(
-        `查 <name> as ${label}: ${QUERIES} queries, median ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms; replies ${JSON.stringify(Object.fromEntries(kinds))}`,
+      process.stdout.write(
+        `查 <name> as ${label}: ${QUERIES} queries, median ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms; replies ${JSON.stringify(Object.fromEntries(kinds))}\n`,
       );
     }
   } finally {

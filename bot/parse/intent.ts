@@ -16,11 +16,14 @@ export const MAX_INPUT_CHARS = 1000;
  * zero-width characters, single spaces.
  */
 export function normalizeInput(raw: string): string {
-  return raw
-    .normalize('NFKC')
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/gu, ' ')
-    .replace(/\s+/gu, ' ')
-    .trim();
+  return (
+    raw
+      .normalize('NFKC')
+      // Control characters (\p{Cc}), zero-width and direction marks become spaces.
+      .replace(/[\p{Cc}\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/gu, ' ')
+      .replace(/\s+/gu, ' ')
+      .trim()
+  );
 }
 
 const help = (reason: HelpReason, hint?: string): Intent => ({
