@@ -40,6 +40,7 @@ export const endpoints = {
   policies: op<T.Page<T.Policy>>('GET')('/api/v1/policies'),
   claims: op<T.Page<T.Claim>>('GET')('/api/v1/claims'),
   leads: op<T.Page<T.Lead>>('GET')('/api/v1/leads'),
+  leadPool: op<T.Page<T.Lead>>('GET')('/api/v1/leads/pool'),
   claimLead: op<T.Lead>('POST')('/api/v1/leads/:id/claim'),
   kpis: op<T.Kpis>('GET')('/api/v1/reports/kpis'),
 

@@ -211,6 +211,9 @@ export interface Lead {
   type?: string;
   productInterest?: string[];
   firstContactDueAt?: string | null;
+  stageLabel?: string;
+  overdue?: boolean;
+  overdueReason?: string | null;
   inPool?: boolean;
 }
 

@@ -32,11 +32,8 @@ export default function LeadsPage() {
   const [claiming, setClaiming] = useState<string | null>(null);
   const list = useApi(
     () =>
-      api(endpoints.leads, {
-        // "Mine" is the caller's scope (an agent's own leads); the pool is open to every agent.
-        query: view === 'pool' ? { pool: true, pageSize: 50 } : { pageSize: 50 },
-        toast: false,
-      }),
+      // "Mine" is the caller's scope (an agent's own leads); the pool is open to every agent.
+      api(view === 'pool' ? endpoints.leadPool : endpoints.leads, { query: { pageSize: 50 }, toast: false }),
     [view],
   );
 
@@ -84,8 +81,13 @@ export default function LeadsPage() {
                       .filter(Boolean)
                       .join(' · ')}
                   </Text>
-                  {l.firstContactDueAt && (
-                    <Text className="cell__desc">首次联系截止 {dateTime(l.firstContactDueAt)}</Text>
+                  {l.overdue ? (
+                    <Text className="cell__desc danger">{l.overdueReason ?? '已超时'}</Text>
+                  ) : (
+                    l.firstContactDueAt &&
+                    l.stage === 'assigned' && (
+                      <Text className="cell__desc">首次联系截止 {dateTime(l.firstContactDueAt)}</Text>
+                    )
                   )}
                 </View>
                 {view === 'pool' && (
