@@ -1,0 +1,51 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { LeadRecord } from '#core/lead/lead.repository';
+import { actorFor } from '../factories/customers.js';
+import { expectNoPageErrors, useE2E } from './harness.js';
+import { buildScenario } from './scenario.js';
+
+const e2e = useE2E();
+let leadId: string;
+
+beforeAll(async () => {
+  const world = await buildScenario(e2e.db(), e2e.t().services);
+  const { leads } = e2e.t().services;
+  // 张伟's new A-grade lead, never contacted: past its 3-day first-contact limit it goes back to the pool.
+  const created = await leads.create(actorFor(world.zhangwei), {
+    name: '钱多多',
+    phone: '13612345678',
+    source: '官网',
+    intent: 'high',
+    type: '保障型',
+  });
+  leadId = created.lead.id;
+  const returned = await leads.returnOverdueToPool(new Date(Date.now() + 10 * 86_400_000));
+  expect(returned.leadIds).toContain(leadId);
+});
+
+describe('线索 in the H5 build', () => {
+  test('an agent claims a lead from the public pool and then finds it among their own leads', async () => {
+    const p = await e2e.openPage();
+    const { page } = p;
+    await p.go('/pages/login/index');
+    await page.getByText('刘洋', { exact: true }).click();
+    await page.getByText('刘洋，你好').waitFor();
+    await page.locator('.tab-bar__item', { hasText: '线索' }).click();
+    await page.getByText('我的线索').waitFor();
+    await page.locator('.chips__chip', { hasText: '公海' }).click();
+    const row = page.locator('.cell', { hasText: '钱多多' });
+    // The pool shows a masked phone: who is worth claiming, not their contact data.
+    await row.getByText(/136\*{4}5678|136 \*{4} 5678/).waitFor();
+    await p.shot('30-lead-pool', row);
+    await row.getByText('领取', { exact: true }).click();
+    await page.getByText('已领取').waitFor();
+    await page.locator('.chips__chip', { hasText: '我的线索' }).click();
+    await page.locator('.cell', { hasText: '钱多多' }).getByText('136 1234 5678').waitFor();
+    await p.shot('31-lead-claimed');
+
+    const stored = (await e2e.t().services.leadRepository.findById({ level: 'all' }, leadId)) as LeadRecord;
+    const liuyang = await e2e.t().services.repositories.users.findUserByWecomId('liuyang');
+    expect(stored).toMatchObject({ inPool: false, assigneeId: liuyang?.id });
+    expectNoPageErrors(p);
+  }, 90_000);
+});
