@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { LeadRecord } from '#core/lead/lead.repository';
+import { scopeFor } from '#core/auth/scope';
+import { shanghaiDate } from '#core/customer/business-date';
 import { actorFor } from '../factories/customers.js';
 import { expectNoPageErrors, useE2E } from './harness.js';
 import { buildScenario } from './scenario.js';
@@ -23,7 +25,7 @@ beforeAll(async () => {
   expect(returned.leadIds).toContain(leadId);
 });
 
-describe('线索 in the H5 build', () => {
+describe('线索 and 报表 in the H5 build', () => {
   test('an agent claims a lead from the public pool and then finds it among their own leads', async () => {
     const p = await e2e.openPage();
     const { page } = p;
@@ -46,6 +48,34 @@ describe('线索 in the H5 build', () => {
     const stored = (await e2e.t().services.leadRepository.findById({ level: 'all' }, leadId)) as LeadRecord;
     const liuyang = await e2e.t().services.repositories.users.findUserByWecomId('liuyang');
     expect(stored).toMatchObject({ inPool: false, assigneeId: liuyang?.id });
+    expectNoPageErrors(p);
+  }, 90_000);
+
+  test('a team lead opens 报表 and sees the KPIs the API computes for this month, with charts', async () => {
+    const p = await e2e.openPage();
+    const { page } = p;
+    await p.go('/pages/login/index');
+    await page.getByText('李强', { exact: true }).click();
+    await page.getByText('李强，你好').waitFor();
+    await page.locator('.tab-bar__item', { hasText: '报表' }).click();
+    await page.locator('.reports__stat').first().waitFor();
+
+    const liqiang = await e2e.t().services.repositories.users.findUserByWecomId('liqiang');
+    if (!liqiang) throw new Error('no liqiang in the demo seed');
+    const to = shanghaiDate(new Date());
+    const k = await e2e
+      .t()
+      .services.reports.kpis(
+        { kind: 'staff', userId: liqiang.id, role: 'team_lead', scope: scopeFor(liqiang) },
+        { from: `${to.slice(0, 7)}-01`, to, format: 'json' },
+      );
+    const stat = (label: string) =>
+      page.locator('.reports__stat', { hasText: label }).locator('.reports__value');
+    expect(await stat('拜访').innerText()).toBe(String(k.visits));
+    expect(await stat('新线索').innerText()).toBe(String(k.newLeads));
+    expect(await stat('活跃客户').innerText()).toBe(String(k.activeCustomers));
+    if (k.perAgent.length > 0) await page.getByText('人员产能（新保费）').waitFor();
+    await p.shot('32-reports');
     expectNoPageErrors(p);
   }, 90_000);
 });

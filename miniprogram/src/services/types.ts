@@ -217,20 +217,33 @@ export interface Lead {
   inPool?: boolean;
 }
 
-/** GET /reports/kpis: the pages read the headline numbers and draw the per-source and per-agent bars. */
+/** GET /reports/kpis (rates are fractions 0–1, null when there is nothing to divide by). */
 export interface Kpis {
-  from?: string;
-  to?: string;
-  process?: { visits?: number; calls?: number; newLeads?: number; taskCompletionRate?: number | null };
-  results?: {
-    renewalRate?: number | null;
-    averagePremium?: number | null;
-    conversionBySource?: { source: string; leads: number; won: number; rate?: number | null }[];
-  };
-  relationship?: { activeCustomers?: number; churnRate?: number | null; nps?: number | null };
-  team?: {
-    perAgent?: { agentId: string; agentName?: string; visits?: number; premium?: number; won?: number }[];
-  };
+  scope: string;
+  from: string;
+  to: string;
+  visits: number;
+  calls: number;
+  newLeads: number;
+  taskCompletion: { done: number; total: number; rate: number | null };
+  renewalRate: { renewed: number; expiring: number; rate: number | null };
+  conversionBySource: { source: string; leads: number; won: number; rate: number | null }[];
+  averagePremium: number | null;
+  ltv: number | null;
+  churnRate: number | null;
+  activeCustomers: number;
+  nps: number | null;
+  csat: number | null;
+  perAgent: {
+    agentId: string;
+    name: string | null;
+    visitsAndCalls: number;
+    wonLeads: number;
+    newPremium: number;
+  }[];
+  salesCycleDays: number | null;
+  funnel: { stage: string; label: string; count: number }[];
+  lossReasons: { reason: string; count: number }[];
 }
 
 export interface CustomerSessionResponse {

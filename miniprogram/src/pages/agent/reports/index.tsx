@@ -60,17 +60,19 @@ export default function ReportsPage() {
 
 function KpiView({ k }: { k: Kpis }) {
   const stats = [
-    { label: '拜访', value: String(k.process?.visits ?? 0) },
-    { label: '电话', value: String(k.process?.calls ?? 0) },
-    { label: '新线索', value: String(k.process?.newLeads ?? 0) },
-    { label: '待办完成率', value: pct(k.process?.taskCompletionRate) },
-    { label: '续保率', value: pct(k.results?.renewalRate) },
-    { label: '件均保费', value: yuan(k.results?.averagePremium ?? null) },
-    { label: '活跃客户', value: String(k.relationship?.activeCustomers ?? 0) },
-    { label: '流失率', value: pct(k.relationship?.churnRate) },
+    { label: '拜访', value: String(k.visits) },
+    { label: '电话', value: String(k.calls) },
+    { label: '新线索', value: String(k.newLeads) },
+    { label: '待办完成率', value: pct(k.taskCompletion.rate) },
+    { label: '续保率', value: pct(k.renewalRate.rate) },
+    { label: '件均保费', value: yuan(k.averagePremium) },
+    { label: '活跃客户', value: String(k.activeCustomers) },
+    { label: '流失率', value: pct(k.churnRate) },
+    { label: 'NPS', value: k.nps === null ? '—' : String(k.nps) },
+    { label: '满意度', value: pct(k.csat) },
+    { label: '客户价值', value: yuan(k.ltv) },
+    { label: '成交周期', value: k.salesCycleDays === null ? '—' : `${k.salesCycleDays} 天` },
   ];
-  const bySource = k.results?.conversionBySource ?? [];
-  const perAgent = k.team?.perAgent ?? [];
   return (
     <View>
       <View className="card reports__grid">
@@ -81,11 +83,17 @@ function KpiView({ k }: { k: Kpis }) {
           </View>
         ))}
       </View>
-      {bySource.length > 0 && (
+      {k.funnel.some((f) => f.count > 0) && (
+        <View className="card">
+          <View className="card__title">线索漏斗</View>
+          <BarChart bars={k.funnel.map((f) => ({ label: f.label, value: f.count }))} />
+        </View>
+      )}
+      {k.conversionBySource.length > 0 && (
         <View className="card">
           <View className="card__title">各渠道成交</View>
           <BarChart
-            bars={bySource.map((s) => ({
+            bars={k.conversionBySource.map((s) => ({
               label: s.source,
               value: s.won,
               display: `${s.won}/${s.leads}`,
@@ -93,13 +101,23 @@ function KpiView({ k }: { k: Kpis }) {
           />
         </View>
       )}
-      {perAgent.length > 0 && (
+      {k.perAgent.length > 0 && (
         <View className="card">
-          <View className="card__title">人员产能（拜访）</View>
+          <View className="card__title">人员产能（新保费）</View>
           <BarChart
             color="#576b95"
-            bars={perAgent.map((a) => ({ label: a.agentName ?? a.agentId, value: a.visits ?? 0 }))}
+            bars={k.perAgent.slice(0, 10).map((a) => ({
+              label: a.name ?? '—',
+              value: a.newPremium,
+              display: yuan(a.newPremium),
+            }))}
           />
+        </View>
+      )}
+      {k.lossReasons.length > 0 && (
+        <View className="card">
+          <View className="card__title">流失原因</View>
+          <BarChart color="#fa9d3b" bars={k.lossReasons.map((l) => ({ label: l.reason, value: l.count }))} />
         </View>
       )}
     </View>
