@@ -20,7 +20,9 @@ const { values, positionals } = parseArgs({
 });
 const file = positionals[0];
 if (!file || !values.owner) {
-  console.error('usage: npm run import -- <file.xlsx|file.csv> --owner <userId> [--dry-run] [--mapping <json>]');
+  console.error(
+    'usage: npm run import -- <file.xlsx|file.csv> --owner <userId> [--dry-run] [--mapping <json>]',
+  );
   process.exit(2);
 }
 
@@ -59,8 +61,12 @@ try {
     while (!finished) {
       const s = await services.imports.get(principal, id);
       const width = 30;
-      const filled = s.total ? Math.min(width, Math.round((s.processed / Math.max(s.processed, s.total)) * width)) : 0;
-      process.stdout.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${s.processed} 行  新客户 ${s.createdCustomers}  重复 ${s.duplicates}  无效 ${s.invalid}`);
+      const filled = s.total
+        ? Math.min(width, Math.round((s.processed / Math.max(s.processed, s.total)) * width))
+        : 0;
+      process.stdout.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${s.processed} 行  新客户 ${s.createdCustomers}  重复 ${s.duplicates}  无效 ${s.invalid}`,
+      );
       await new Promise((r) => setTimeout(r, 500));
     }
     process.stdout.write('\n');

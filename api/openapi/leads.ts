@@ -14,10 +14,24 @@ import {
 import { IMPORT_FIELDS } from '#core/import/mapping';
 import { KPI_DEFINITIONS } from '#core/report/report.service';
 import { kpiQuery } from '../routes/reports.js';
-import { authErrors, body, errorResponse, idParam, ok, queryParams, secured, type OpenApiFragment } from './common.js';
+import {
+  authErrors,
+  body,
+  errorResponse,
+  idParam,
+  ok,
+  queryParams,
+  secured,
+  type OpenApiFragment,
+} from './common.js';
 
 const any = { type: 'object' };
-const lead = (summary: string, extra: Record<string, unknown> = {}) => ({ tags: ['leads'], security: secured, summary, ...extra });
+const lead = (summary: string, extra: Record<string, unknown> = {}) => ({
+  tags: ['leads'],
+  security: secured,
+  summary,
+  ...extra,
+});
 
 /** Leads, imports, exports and KPIs (issue 4). */
 export function leadsOpenApi(): OpenApiFragment {
@@ -41,50 +55,131 @@ export function leadsOpenApi(): OpenApiFragment {
         },
       },
       '/api/v1/leads': {
-        get: lead('Leads in scope', { parameters: queryParams(listLeadsQuery), responses: { '200': ok('Page', any), ...authErrors } }),
+        get: lead('Leads in scope', {
+          parameters: queryParams(listLeadsQuery),
+          responses: { '200': ok('Page', any), ...authErrors },
+        }),
         post: lead('Manual lead (agents: own; managers: assigneeId or the rules)', {
           requestBody: body(createLeadInput),
-          responses: { '201': ok('Created', any), '200': ok('Merged / existing customer', any), ...authErrors },
+          responses: {
+            '201': ok('Created', any),
+            '200': ok('Merged / existing customer', any),
+            ...authErrors,
+          },
         }),
       },
-      '/api/v1/leads/pool': { get: lead('Public pool (公海), contact data masked', { parameters: queryParams(listLeadsQuery), responses: { '200': ok('Page', any) } }) },
-      '/api/v1/leads/export': { get: lead('Leads in scope as xlsx or csv (?format=)', { responses: { '200': { description: 'File' } } }) },
-      '/api/v1/leads/merges': { get: lead('Admin: all merges', { responses: { '200': ok('Merges', any), ...authErrors } }) },
+      '/api/v1/leads/pool': {
+        get: lead('Public pool (公海), contact data masked', {
+          parameters: queryParams(listLeadsQuery),
+          responses: { '200': ok('Page', any) },
+        }),
+      },
+      '/api/v1/leads/export': {
+        get: lead('Leads in scope as xlsx or csv (?format=)', {
+          responses: { '200': { description: 'File' } },
+        }),
+      },
+      '/api/v1/leads/merges': {
+        get: lead('Admin: all merges', { responses: { '200': ok('Merges', any), ...authErrors } }),
+      },
       '/api/v1/leads/merges/{id}/undo': {
-        post: lead('Admin: undo a merge (what it brought in goes back; later work stays)', { parameters: [idParam], responses: { '200': ok('Undone', any), '409': errorResponse('Already undone') } }),
-      },
-      '/api/v1/leads/{id}': { get: lead('One lead with history, sources and the assignment reason', { parameters: [idParam], responses: { '200': ok('Lead', any), '404': errorResponse('Not found or out of scope') } }) },
-      '/api/v1/leads/{id}/merges': { get: lead('Merge history of a lead', { parameters: [idParam], responses: { '200': ok('Merges', any) } }) },
-      '/api/v1/leads/{id}/stage': {
-        post: lead('Move forward in the pipeline (新线索 → 已分配 → 已联系 → 需求分析 → 方案 → 成交/流失); 流失 needs lossReason; 成交 converts to a customer', {
+        post: lead('Admin: undo a merge (what it brought in goes back; later work stays)', {
           parameters: [idParam],
-          requestBody: body(moveStageInput),
-          responses: { '200': ok('Lead', any), '409': errorResponse('Not a forward move'), '422': errorResponse('Loss reason missing') },
+          responses: { '200': ok('Undone', any), '409': errorResponse('Already undone') },
         }),
       },
-      '/api/v1/leads/{id}/activities': { post: lead('Log a call/visit on the lead (first one → 已联系)', { parameters: [idParam], requestBody: body(activityInput), responses: { '201': ok('Lead', any) } }) },
-      '/api/v1/leads/{id}/assign': { post: lead('Managers: reassign within scope', { parameters: [idParam], requestBody: body(reassignInput), responses: { '200': ok('Lead', any) } }) },
+      '/api/v1/leads/{id}': {
+        get: lead('One lead with history, sources and the assignment reason', {
+          parameters: [idParam],
+          responses: { '200': ok('Lead', any), '404': errorResponse('Not found or out of scope') },
+        }),
+      },
+      '/api/v1/leads/{id}/merges': {
+        get: lead('Merge history of a lead', {
+          parameters: [idParam],
+          responses: { '200': ok('Merges', any) },
+        }),
+      },
+      '/api/v1/leads/{id}/stage': {
+        post: lead(
+          'Move forward in the pipeline (新线索 → 已分配 → 已联系 → 需求分析 → 方案 → 成交/流失); 流失 needs lossReason; 成交 converts to a customer',
+          {
+            parameters: [idParam],
+            requestBody: body(moveStageInput),
+            responses: {
+              '200': ok('Lead', any),
+              '409': errorResponse('Not a forward move'),
+              '422': errorResponse('Loss reason missing'),
+            },
+          },
+        ),
+      },
+      '/api/v1/leads/{id}/activities': {
+        post: lead('Log a call/visit on the lead (first one → 已联系)', {
+          parameters: [idParam],
+          requestBody: body(activityInput),
+          responses: { '201': ok('Lead', any) },
+        }),
+      },
+      '/api/v1/leads/{id}/assign': {
+        post: lead('Managers: reassign within scope', {
+          parameters: [idParam],
+          requestBody: body(reassignInput),
+          responses: { '200': ok('Lead', any) },
+        }),
+      },
       '/api/v1/leads/{id}/claim': {
         post: lead('Claim from the pool (daily limit QIBAO_LEAD_POOL_CLAIMS_PER_DAY)', {
           parameters: [idParam],
-          responses: { '200': ok('Lead', any), '409': errorResponse('Not in pool / claimed by someone else'), '429': errorResponse('Daily limit reached') },
+          responses: {
+            '200': ok('Lead', any),
+            '409': errorResponse('Not in pool / claimed by someone else'),
+            '429': errorResponse('Daily limit reached'),
+          },
         }),
       },
-      '/api/v1/leads/{id}/merge': { post: lead('Merge another lead into this one', { parameters: [idParam], requestBody: body(mergeInput), responses: { '200': ok('Merged', any) } }) },
+      '/api/v1/leads/{id}/merge': {
+        post: lead('Merge another lead into this one', {
+          parameters: [idParam],
+          requestBody: body(mergeInput),
+          responses: { '200': ok('Merged', any) },
+        }),
+      },
       '/api/v1/lead-rules': {
         get: lead('Admin: assignment rules in order', { responses: { '200': ok('Rules', any) } }),
-        post: lead('Admin: new rule (region / product interest / source → agent | team (least-loaded active agent) | pool)', { requestBody: body(ruleInput), responses: { '201': ok('Rule', any) } }),
+        post: lead(
+          'Admin: new rule (region / product interest / source → agent | team (least-loaded active agent) | pool)',
+          { requestBody: body(ruleInput), responses: { '201': ok('Rule', any) } },
+        ),
       },
       '/api/v1/lead-rules/{id}': {
-        patch: lead('Admin: edit a rule', { parameters: [idParam], requestBody: body(ruleUpdateInput), responses: { '200': ok('Rule', any) } }),
-        delete: lead('Admin: delete a rule', { parameters: [idParam], responses: { '204': { description: 'Deleted' } } }),
+        patch: lead('Admin: edit a rule', {
+          parameters: [idParam],
+          requestBody: body(ruleUpdateInput),
+          responses: { '200': ok('Rule', any) },
+        }),
+        delete: lead('Admin: delete a rule', {
+          parameters: [idParam],
+          responses: { '204': { description: 'Deleted' } },
+        }),
       },
-      '/api/v1/lead-capacity/{id}': { put: lead('Admin: an agent’s lead capacity', { parameters: [idParam], requestBody: body(capacityInput), responses: { '200': ok('Set', any) } }) },
+      '/api/v1/lead-capacity/{id}': {
+        put: lead('Admin: an agent’s lead capacity', {
+          parameters: [idParam],
+          requestBody: body(capacityInput),
+          responses: { '200': ok('Set', any) },
+        }),
+      },
       '/api/v1/lead-api-keys': {
         get: lead('Admin: intake API keys (hash only stored)', { responses: { '200': ok('Keys', any) } }),
-        post: lead('Admin: new API key; the plaintext is in this answer only', { requestBody: body(apiKeyInput), responses: { '201': ok('Key', any) } }),
+        post: lead('Admin: new API key; the plaintext is in this answer only', {
+          requestBody: body(apiKeyInput),
+          responses: { '201': ok('Key', any) },
+        }),
       },
-      '/api/v1/lead-api-keys/{id}': { delete: lead('Admin: revoke', { parameters: [idParam], responses: { '200': ok('Revoked', any) } }) },
+      '/api/v1/lead-api-keys/{id}': {
+        delete: lead('Admin: revoke', { parameters: [idParam], responses: { '200': ok('Revoked', any) } }),
+      },
       '/api/v1/imports': {
         post: {
           tags: ['imports'],
@@ -104,7 +199,9 @@ export function leadsOpenApi(): OpenApiFragment {
           requestBody: {
             required: true,
             content: {
-              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+                schema: { type: 'string', format: 'binary' },
+              },
               'text/csv': { schema: { type: 'string' } },
             },
           },
@@ -117,8 +214,24 @@ export function leadsOpenApi(): OpenApiFragment {
           },
         },
       },
-      '/api/v1/imports/{id}': { get: { tags: ['imports'], security: secured, summary: 'Progress and totals (processed/total, valid, duplicates, invalid, created)', parameters: [idParam], responses: { '200': ok('Import', any) } } },
-      '/api/v1/imports/{id}/rows': { get: { tags: ['imports'], security: secured, summary: 'Row-by-row report, paged (?status=valid|duplicate|invalid)', parameters: [idParam], responses: { '200': ok('Rows', any) } } },
+      '/api/v1/imports/{id}': {
+        get: {
+          tags: ['imports'],
+          security: secured,
+          summary: 'Progress and totals (processed/total, valid, duplicates, invalid, created)',
+          parameters: [idParam],
+          responses: { '200': ok('Import', any) },
+        },
+      },
+      '/api/v1/imports/{id}/rows': {
+        get: {
+          tags: ['imports'],
+          security: secured,
+          summary: 'Row-by-row report, paged (?status=valid|duplicate|invalid)',
+          parameters: [idParam],
+          responses: { '200': ok('Rows', any) },
+        },
+      },
       '/api/v1/reports/kpis': {
         get: {
           tags: ['reports'],
@@ -131,7 +244,11 @@ export function leadsOpenApi(): OpenApiFragment {
               .map(([k, v]) => `- ${k}: ${v}`)
               .join('\n'),
           parameters: queryParams(kpiQuery),
-          responses: { '200': ok('KPIs', any), '400': errorResponse('Bad period'), '403': errorResponse('Scope outside the caller’s') },
+          responses: {
+            '200': ok('KPIs', any),
+            '400': errorResponse('Bad period'),
+            '403': errorResponse('Scope outside the caller’s'),
+          },
         },
       },
     },

@@ -45,7 +45,13 @@ export function importsRouter(deps: Pick<AppDeps, 'services'>) {
 
   router.post('/imports', authed, async (ctx) => {
     const q = parseInput(startQuery, ctx.query, 'query');
-    if (!ctx.is('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv', 'application/octet-stream')) {
+    if (
+      !ctx.is(
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'text/csv',
+        'application/octet-stream',
+      )
+    ) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', `content-type ${ctx.get('content-type')} refused`, {
         userMessage: '请上传 xlsx 或 csv 文件（Content-Type 为 xlsx、text/csv 或 application/octet-stream）',
       });
@@ -73,7 +79,11 @@ export function importsRouter(deps: Pick<AppDeps, 'services'>) {
 
   router.get('/imports/:id/rows', authed, async (ctx) => {
     const { id } = parseInput(idParam, ctx.params, 'path');
-    ctx.body = await imports.rows(principalOf(ctx.state).principal, id, parseInput(rowsQuery, ctx.query, 'query'));
+    ctx.body = await imports.rows(
+      principalOf(ctx.state).principal,
+      id,
+      parseInput(rowsQuery, ctx.query, 'query'),
+    );
   });
 
   return router;

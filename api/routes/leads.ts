@@ -42,7 +42,12 @@ export function leadsRouter(deps: Pick<AppDeps, 'services'>) {
     ctx.body =
       result.outcome === 'existing_customer'
         ? { outcome: result.outcome, message: result.message }
-        : { outcome: result.outcome, leadId: result.lead.id, grade: result.lead.grade, message: result.message };
+        : {
+            outcome: result.outcome,
+            leadId: result.lead.id,
+            grade: result.lead.grade,
+            message: result.message,
+          };
   });
 
   router.post('/leads', authed, async (ctx) => {
@@ -69,7 +74,10 @@ export function leadsRouter(deps: Pick<AppDeps, 'services'>) {
     const { format } = parseInput(exportQuery, ctx.query, 'query');
     const { principal } = principalOf(ctx.state);
     ctx.set('Content-Disposition', `attachment; filename="leads.${format}"`);
-    ctx.type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    ctx.type =
+      format === 'csv'
+        ? 'text/csv; charset=utf-8'
+        : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
     ctx.body = exportTable(
       format,
       [
@@ -114,7 +122,11 @@ export function leadsRouter(deps: Pick<AppDeps, 'services'>) {
   router.post('/leads/:id/activities', authed, async (ctx) => {
     const { id } = parseInput(idParam, ctx.params, 'path');
     ctx.status = 201;
-    ctx.body = await leads.logActivity(actorOf(ctx), id, parseInput(activityInput, ctx.request.body, 'activity'));
+    ctx.body = await leads.logActivity(
+      actorOf(ctx),
+      id,
+      parseInput(activityInput, ctx.request.body, 'activity'),
+    );
   });
 
   router.post('/leads/:id/assign', authed, async (ctx) => {
@@ -172,7 +184,10 @@ export function leadsRouter(deps: Pick<AppDeps, 'services'>) {
   router.post('/lead-api-keys', authed, async (ctx) => {
     admin(ctx);
     const input = parseInput(apiKeyInput, ctx.request.body, 'apiKey');
-    const { key, record } = await leadApiKeys.create({ ...input, createdBy: principalOf(ctx.state).principal.userId });
+    const { key, record } = await leadApiKeys.create({
+      ...input,
+      createdBy: principalOf(ctx.state).principal.userId,
+    });
     ctx.status = 201;
     // The plaintext key is shown once, here; only its hash is stored.
     ctx.body = { ...record, key };

@@ -19,7 +19,11 @@ export function csvCell(v: string | number | null | undefined): string {
  * A list as an xlsx or CSV stream (UTF-8 with BOM, so Excel opens Chinese text correctly). Rows come in
  * batches from an async source and are written as they arrive: memory stays flat for long lists.
  */
-export function exportTable<T>(format: ExportFormat, columns: ExportColumn<T>[], batches: AsyncIterable<T[]>): Readable {
+export function exportTable<T>(
+  format: ExportFormat,
+  columns: ExportColumn<T>[],
+  batches: AsyncIterable<T[]>,
+): Readable {
   const out = new PassThrough();
   void (async () => {
     try {
@@ -32,7 +36,11 @@ export function exportTable<T>(format: ExportFormat, columns: ExportColumn<T>[],
         out.end();
         return;
       }
-      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+        stream: out,
+        useStyles: false,
+        useSharedStrings: false,
+      });
       const ws = wb.addWorksheet('导出');
       ws.addRow(columns.map((c) => c.header)).commit();
       for await (const batch of batches) {

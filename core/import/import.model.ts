@@ -72,7 +72,9 @@ importLockSchema.index({ key: 1 }, { unique: true });
 export function registerImportModels(conn: Connection) {
   return {
     Import: conn.model('Import', importSchema) as Model<InferSchemaType<typeof importSchema>>,
-    ImportRow: conn.model('ImportRow', importRowSchema, 'import_rows') as Model<InferSchemaType<typeof importRowSchema>>,
+    ImportRow: conn.model('ImportRow', importRowSchema, 'import_rows') as Model<
+      InferSchemaType<typeof importRowSchema>
+    >,
     ImportCreated: conn.model('ImportCreated', importCreatedSchema, 'import_created') as Model<
       InferSchemaType<typeof importCreatedSchema>
     >,

@@ -125,7 +125,10 @@ export function createImportService(deps: {
     const id = principal.role === 'agent' ? principal.userId : (ownerId ?? principal.userId);
     const u = await deps.users.findUserById(id);
     const bad = (msg: string) =>
-      new AppError('CUSTOMER_OWNER_INVALID', 'import owner invalid', { userMessage: msg, details: [{ path: 'ownerId', message: msg }] });
+      new AppError('CUSTOMER_OWNER_INVALID', 'import owner invalid', {
+        userMessage: msg,
+        details: [{ path: 'ownerId', message: msg }],
+      });
     if (!u || !u.active) throw bad('归属顾问不存在或已停用');
     if (u.role !== 'agent' && u.role !== 'team_lead') throw bad('请指定一位业务员或团队主管作为归属顾问');
     const ownership = { ownerId: u.id, teamId: u.teamId, branchId: u.branchId };
@@ -137,7 +140,13 @@ export function createImportService(deps: {
    * Walks the file once. For each batch: validate, look up duplicates in the database, decide per row,
    * and (real run) write. Progress is stored after every batch.
    */
-  async function process(importId: string, upload: StoredUpload, mapping: Partial<Record<ImportField, string>>, ownership: { ownerId: string; teamId: string | undefined; branchId: string | undefined }, dryRun: boolean) {
+  async function process(
+    importId: string,
+    upload: StoredUpload,
+    mapping: Partial<Record<ImportField, string>>,
+    ownership: { ownerId: string; teamId: string | undefined; branchId: string | undefined },
+    dryRun: boolean,
+  ) {
     const oid = new Types.ObjectId(importId);
     const rows = readSheet(upload.path, await head(upload.path));
     let columns: Map<number, ImportField> | undefined;
@@ -148,7 +157,10 @@ export function createImportService(deps: {
 
     const flush = async () => {
       if (!columns || batch.length === 0) return;
-      const parsed = batch.map((r) => ({ row: r.rowNumber, p: parseRow(r.cells, columns as Map<number, ImportField>) }));
+      const parsed = batch.map((r) => ({
+        row: r.rowNumber,
+        p: parseRow(r.cells, columns as Map<number, ImportField>),
+      }));
       batch = [];
       const phones: string[] = [];
       const idHashes: string[] = [];
@@ -161,8 +173,12 @@ export function createImportService(deps: {
       }
       const [phoneDocs, idDocs, policyDocs] = await Promise.all([
         phones.length ? CustomerPhoneKey.find({ phone: { $in: phones } }).lean() : [],
-        idHashes.length ? Customer.find({ idNumberHash: { $in: idHashes } }, { _id: 1, idNumberHash: 1 }).lean() : [],
-        numbers.length ? Policy.find({ number: { $in: numbers } }, { _id: 1, insurer: 1, number: 1 }).lean() : [],
+        idHashes.length
+          ? Customer.find({ idNumberHash: { $in: idHashes } }, { _id: 1, idNumberHash: 1 }).lean()
+          : [],
+        numbers.length
+          ? Policy.find({ number: { $in: numbers } }, { _id: 1, insurer: 1, number: 1 }).lean()
+          : [],
       ]);
       const dbPhone = new Map(phoneDocs.map((d) => [d.phone, d.customerId.toString()]));
       const dbId = new Map(idDocs.map((d) => [d.idNumberHash as string, d._id.toString()]));
@@ -179,8 +195,14 @@ export function createImportService(deps: {
           continue;
         }
         const c = p.customer;
-        const keys = [...(c.phone ? [`p:${c.phone}`] : []), ...(c.idNumber ? [`i:${deps.pii.lookupHash(c.idNumber)}`] : [])];
-        const inDb = (c.phone && dbPhone.get(c.phone)) || (c.idNumber && dbId.get(deps.pii.lookupHash(c.idNumber))) || undefined;
+        const keys = [
+          ...(c.phone ? [`p:${c.phone}`] : []),
+          ...(c.idNumber ? [`i:${deps.pii.lookupHash(c.idNumber)}`] : []),
+        ];
+        const inDb =
+          (c.phone && dbPhone.get(c.phone)) ||
+          (c.idNumber && dbId.get(deps.pii.lookupHash(c.idNumber))) ||
+          undefined;
         const inFile = keys.map((k) => seenCustomer.get(k)).find(Boolean);
         const policyKey = p.policy ? `${p.policy.insurer}|${p.policy.number}` : undefined;
         if (policyKey && (dbPolicy.has(policyKey) || seenPolicy.has(policyKey))) {
@@ -239,12 +261,22 @@ export function createImportService(deps: {
       );
       await Import.updateOne(
         { _id: oid },
-        { $set: { processed: totals.total, total: totals.total, valid: totals.valid, duplicates: totals.duplicates, invalid: totals.invalid, createdCustomers: totals.createdCustomers, createdPolicies: totals.createdPolicies, heartbeatAt: deps.clock() } },
+        {
+          $set: {
+            processed: totals.total,
+            total: totals.total,
+            valid: totals.valid,
+            duplicates: totals.duplicates,
+            invalid: totals.invalid,
+            createdCustomers: totals.createdCustomers,
+            createdPolicies: totals.createdPolicies,
+            heartbeatAt: deps.clock(),
+          },
+        },
       );
     };
 
     let headerSeen = false;
-    let unknown: string[] = [];
     try {
       for await (const r of rows) {
         if (!headerSeen) {
@@ -253,14 +285,16 @@ export function createImportService(deps: {
           headerSeen = true;
           const m = mapHeaders(headers, mapping);
           if (m.missingOverride.length) {
-            throw fileInvalid('mapping names missing headers', `映射中的列不存在：${m.missingOverride.join('、')}`);
+            throw fileInvalid(
+              'mapping names missing headers',
+              `映射中的列不存在：${m.missingOverride.join('、')}`,
+            );
           }
           if (![...m.columns.values()].includes('name')) {
             throw fileInvalid('no name column', '找不到「姓名」列，请检查表头或指定列映射');
           }
           columns = m.columns;
-          unknown = m.unknown;
-          await Import.updateOne({ _id: oid }, { $set: { columns: headers, unknownHeaders: unknown } });
+          await Import.updateOne({ _id: oid }, { $set: { columns: headers, unknownHeaders: m.unknown } });
           continue;
         }
         if (r.cells.every((c) => c === undefined || c === null || c === '')) continue;
@@ -271,7 +305,8 @@ export function createImportService(deps: {
         if (batch.length >= BATCH) await flush();
       }
     } catch (err) {
-      if (err instanceof SheetFormatError) throw fileInvalid(err.message, '文件已损坏或不是有效的 xlsx/csv 文件', err);
+      if (err instanceof SheetFormatError)
+        throw fileInvalid(err.message, '文件已损坏或不是有效的 xlsx/csv 文件', err);
       throw err;
     }
     await flush();
@@ -303,7 +338,9 @@ export function createImportService(deps: {
     // and the whole run is rolled back rather than half-imported.
     if (phones.length) {
       await CustomerPhoneKey.insertMany(
-        customers.flatMap(({ id, c }) => (c.phone ? [{ phone: c.phone, customerId: new Types.ObjectId(id) }] : [])),
+        customers.flatMap(({ id, c }) =>
+          c.phone ? [{ phone: c.phone, customerId: new Types.ObjectId(id) }] : [],
+        ),
       );
     }
     if (customers.length) {
@@ -404,16 +441,22 @@ export function createImportService(deps: {
   async function loadVisible(principal: Principal, id: string) {
     const d = Types.ObjectId.isValid(id) ? await Import.findById(id).lean() : null;
     if (!d) throw notFound('import', '导入记录不存在或无权访问');
-    const visible = inScope(principal.scope, {
-      ownerId: d.ownerId.toString(),
-      teamId: d.teamId?.toString(),
-      branchId: d.branchId?.toString(),
-    }) || d.createdBy.toString() === principal.userId;
+    const visible =
+      inScope(principal.scope, {
+        ownerId: d.ownerId.toString(),
+        teamId: d.teamId?.toString(),
+        branchId: d.branchId?.toString(),
+      }) || d.createdBy.toString() === principal.userId;
     if (!visible) throw notFound('import', '导入记录不存在或无权访问');
     return d;
   }
 
-  async function rowsOf(importId: string, status: RowReport['status'] | undefined, skip: number, limit: number) {
+  async function rowsOf(
+    importId: string,
+    status: RowReport['status'] | undefined,
+    skip: number,
+    limit: number,
+  ) {
     const q: Record<string, unknown> = { importId: new Types.ObjectId(importId) };
     if (status) q.status = status;
     const [items, total] = await Promise.all([
@@ -434,24 +477,52 @@ export function createImportService(deps: {
     };
   }
 
-  async function execute(importId: string, upload: StoredUpload, mapping: Partial<Record<ImportField, string>>, ownership: { ownerId: string; teamId: string | undefined; branchId: string | undefined }, actor: Actor, lockKey: string) {
+  async function execute(
+    importId: string,
+    upload: StoredUpload,
+    mapping: Partial<Record<ImportField, string>>,
+    ownership: { ownerId: string; teamId: string | undefined; branchId: string | undefined },
+    actor: Actor,
+    lockKey: string,
+  ) {
     const oid = new Types.ObjectId(importId);
     try {
-      await Import.updateOne({ _id: oid }, { $set: { status: 'running', startedAt: deps.clock(), heartbeatAt: deps.clock() } });
+      await Import.updateOne(
+        { _id: oid },
+        { $set: { status: 'running', startedAt: deps.clock(), heartbeatAt: deps.clock() } },
+      );
       const totals = await process(importId, upload, mapping, ownership, false);
       await Import.updateOne({ _id: oid }, { $set: { status: 'done', finishedAt: deps.clock() } });
       // The journal only matters while a run can still fail.
       await ImportCreated.deleteMany({ importId: oid });
-      await deps.audit.record(actor, 'create', 'import', importId, [], `customers +${totals.createdCustomers}, policies +${totals.createdPolicies}, duplicates ${totals.duplicates}, invalid ${totals.invalid}`);
+      await deps.audit.record(
+        actor,
+        'create',
+        'import',
+        importId,
+        [],
+        `customers +${totals.createdCustomers}, policies +${totals.createdPolicies}, duplicates ${totals.duplicates}, invalid ${totals.invalid}`,
+      );
       log.info({ importId, ...totals }, 'import finished');
     } catch (err) {
       log.warn({ importId, err: (err as Error).message }, 'import failed; rolling back');
       await rollback(oid);
-      await ImportRow.updateMany({ importId: oid, status: 'valid' }, { $unset: { customerId: '', policyId: '' } });
+      await ImportRow.updateMany(
+        { importId: oid, status: 'valid' },
+        { $unset: { customerId: '', policyId: '' } },
+      );
       const message = err instanceof AppError ? err.userMessage : '导入失败，已全部回滚，请稍后重试';
       await Import.updateOne(
         { _id: oid },
-        { $set: { status: 'rolled_back', error: message, finishedAt: deps.clock(), createdCustomers: 0, createdPolicies: 0 } },
+        {
+          $set: {
+            status: 'rolled_back',
+            error: message,
+            finishedAt: deps.clock(),
+            createdCustomers: 0,
+            createdPolicies: 0,
+          },
+        },
       );
     } finally {
       await ImportLock.deleteOne({ key: lockKey, importId: oid });
@@ -470,7 +541,11 @@ export function createImportService(deps: {
     async start(
       actor: Actor,
       upload: StoredUpload,
-      opts: { dryRun: boolean; ownerId?: string | undefined; mapping?: Partial<Record<ImportField, string>> | undefined },
+      opts: {
+        dryRun: boolean;
+        ownerId?: string | undefined;
+        mapping?: Partial<Record<ImportField, string>> | undefined;
+      },
     ) {
       let ownership;
       try {
@@ -486,8 +561,16 @@ export function createImportService(deps: {
         bytes: upload.bytes,
         ownerId: new Types.ObjectId(ownership.ownerId),
         createdBy: new Types.ObjectId(actor.principal.userId),
-        teamId: caller?.teamId ? new Types.ObjectId(caller.teamId) : ownership.teamId ? new Types.ObjectId(ownership.teamId) : undefined,
-        branchId: caller?.branchId ? new Types.ObjectId(caller.branchId) : ownership.branchId ? new Types.ObjectId(ownership.branchId) : undefined,
+        teamId: caller?.teamId
+          ? new Types.ObjectId(caller.teamId)
+          : ownership.teamId
+            ? new Types.ObjectId(ownership.teamId)
+            : undefined,
+        branchId: caller?.branchId
+          ? new Types.ObjectId(caller.branchId)
+          : ownership.branchId
+            ? new Types.ObjectId(ownership.branchId)
+            : undefined,
         dryRun: opts.dryRun,
         mapping: opts.mapping ?? {},
         status: opts.dryRun ? 'running' : 'queued',
@@ -498,7 +581,16 @@ export function createImportService(deps: {
           await process(id, upload, opts.mapping ?? {}, ownership, true);
           await Import.updateOne({ _id: doc._id }, { $set: { status: 'done', finishedAt: deps.clock() } });
         } catch (err) {
-          await Import.updateOne({ _id: doc._id }, { $set: { status: 'failed', error: err instanceof AppError ? err.userMessage : 'internal', finishedAt: deps.clock() } });
+          await Import.updateOne(
+            { _id: doc._id },
+            {
+              $set: {
+                status: 'failed',
+                error: err instanceof AppError ? err.userMessage : 'internal',
+                finishedAt: deps.clock(),
+              },
+            },
+          );
           throw err;
         } finally {
           await rm(upload.path, { force: true });
@@ -513,11 +605,15 @@ export function createImportService(deps: {
         await Import.updateOne({ _id: doc._id }, { $set: { status: 'failed', error: '同一文件正在导入中' } });
         await rm(upload.path, { force: true });
         if ((err as { code?: unknown }).code === 11000) {
-          throw new AppError('IMPORT_ALREADY_RUNNING', 'same file already importing', { userMessage: '同一文件正在导入中，请等待完成' });
+          throw new AppError('IMPORT_ALREADY_RUNNING', 'same file already importing', {
+            userMessage: '同一文件正在导入中，请等待完成',
+          });
         }
         throw err;
       }
-      const p = execute(id, upload, opts.mapping ?? {}, ownership, actor, lockKey).finally(() => running.delete(id));
+      const p = execute(id, upload, opts.mapping ?? {}, ownership, actor, lockKey).finally(() =>
+        running.delete(id),
+      );
       running.set(id, p);
       return { import: view(doc.toObject() as never), rows: undefined };
     },
@@ -526,9 +622,17 @@ export function createImportService(deps: {
       return view((await loadVisible(principal, id)) as never);
     },
 
-    async rows(principal: Principal, id: string, q: { status?: RowReport['status'] | undefined; page: number; pageSize: number }) {
+    async rows(
+      principal: Principal,
+      id: string,
+      q: { status?: RowReport['status'] | undefined; page: number; pageSize: number },
+    ) {
       await loadVisible(principal, id);
-      return { ...(await rowsOf(id, q.status, (q.page - 1) * q.pageSize, q.pageSize)), page: q.page, pageSize: q.pageSize };
+      return {
+        ...(await rowsOf(id, q.status, (q.page - 1) * q.pageSize, q.pageSize)),
+        page: q.page,
+        pageSize: q.pageSize,
+      };
     },
 
     /** Resolves when the background run of `id` (if any, in this process) has finished. */
@@ -541,13 +645,25 @@ export function createImportService(deps: {
      * stays half-imported. Call at start-up of the process that runs imports.
      */
     async recoverInterrupted(): Promise<number> {
-      const stale = await Import.find({ status: { $in: ['queued', 'running'] }, dryRun: false }).limit(100).lean();
+      const stale = await Import.find({ status: { $in: ['queued', 'running'] }, dryRun: false })
+        .limit(100)
+        .lean();
       let n = 0;
       for (const d of stale) {
         if (running.has(d._id.toString())) continue;
         await rollback(d._id);
         await ImportLock.deleteMany({ importId: d._id });
-        await Import.updateOne({ _id: d._id }, { $set: { status: 'rolled_back', error: '导入进程中断，已全部回滚，请重新导入', createdCustomers: 0, createdPolicies: 0 } });
+        await Import.updateOne(
+          { _id: d._id },
+          {
+            $set: {
+              status: 'rolled_back',
+              error: '导入进程中断，已全部回滚，请重新导入',
+              createdCustomers: 0,
+              createdPolicies: 0,
+            },
+          },
+        );
         n++;
       }
       return n;

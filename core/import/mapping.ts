@@ -47,7 +47,9 @@ const SYNONYMS: Record<ImportField, string[]> = {
 
 const normalizeHeader = (h: string) => h.replace(/[\s*＊:：]/g, '').toLowerCase();
 const LOOKUP = new Map<string, ImportField>(
-  Object.entries(SYNONYMS).flatMap(([field, names]) => names.map((n) => [normalizeHeader(n), field as ImportField])),
+  Object.entries(SYNONYMS).flatMap(([field, names]) =>
+    names.map((n) => [normalizeHeader(n), field as ImportField]),
+  ),
 );
 
 /**

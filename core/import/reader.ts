@@ -18,7 +18,11 @@ export function cellValue(v: unknown): unknown {
   if ('formula' in o || 'sharedFormula' in o) {
     return o.result === undefined || o.result === null ? FORMULA_WITHOUT_RESULT : cellValue(o.result);
   }
-  if (Array.isArray(o.richText)) return (o.richText as { text?: string }[]).map((t) => t.text ?? '').join('').trim();
+  if (Array.isArray(o.richText))
+    return (o.richText as { text?: string }[])
+      .map((t) => t.text ?? '')
+      .join('')
+      .trim();
   if (typeof o.text === 'string') return o.text.trim();
   if ('error' in o) return FORMULA_WITHOUT_RESULT;
   return String(v);

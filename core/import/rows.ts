@@ -51,7 +51,8 @@ export interface RowPolicy {
   expiryDate: string;
   beneficiaries: { name: string }[];
 }
-export type ParsedRow = { ok: true; customer: RowCustomer; policy: RowPolicy | undefined } | { ok: false; reasons: string[] };
+export type ParsedRow =
+  { ok: true; customer: RowCustomer; policy: RowPolicy | undefined } | { ok: false; reasons: string[] };
 
 const LINE_WORDS: [RegExp, (typeof POLICY_LINES)[number]][] = [
   [/重疾|重大疾病/, '重疾'],
@@ -93,7 +94,8 @@ export function parseRow(cells: unknown[], columns: Map<number, ImportField>): P
   const reasons: string[] = [];
   for (const [i, f] of columns) {
     const c = cells[i];
-    if (c === FORMULA_WITHOUT_RESULT) reasons.push(`${FIELD_LABELS[f]}：单元格是没有计算结果的公式，请粘贴为数值`);
+    if (c === FORMULA_WITHOUT_RESULT)
+      reasons.push(`${FIELD_LABELS[f]}：单元格是没有计算结果的公式，请粘贴为数值`);
     else if (c !== undefined && c !== null && c !== '') v[f] = c;
   }
   const name = text(v.name);
@@ -115,7 +117,13 @@ export function parseRow(cells: unknown[], columns: Map<number, ImportField>): P
   if (!rawPhone && !rawId) reasons.push('手机号/身份证号：至少需要一项（用于查重）');
 
   const g = text(v.gender);
-  const gender = !g ? 'unknown' : /^(男|male|m)$/i.test(g) ? 'male' : /^(女|female|f)$/i.test(g) ? 'female' : undefined;
+  const gender = !g
+    ? 'unknown'
+    : /^(男|male|m)$/i.test(g)
+      ? 'male'
+      : /^(女|female|f)$/i.test(g)
+        ? 'female'
+        : undefined;
   if (!gender) reasons.push('性别：应为 男 或 女');
   let birthday: string | undefined;
   if (v.birthday !== undefined) {
@@ -123,10 +131,19 @@ export function parseRow(cells: unknown[], columns: Map<number, ImportField>): P
     if (!birthday) reasons.push('生日：无法识别的日期');
   }
   const occ = text(v.occupation);
-  const occupation = occ && (OCCUPATIONS as readonly string[]).includes(occ) ? (occ as RowCustomer['occupation']) : undefined;
+  const occupation =
+    occ && (OCCUPATIONS as readonly string[]).includes(occ) ? (occ as RowCustomer['occupation']) : undefined;
 
   // A policy is expected as soon as any policy column has a value.
-  const policyFields: ImportField[] = ['policyNumber', 'insurer', 'product', 'line', 'premium', 'effectiveDate', 'expiryDate'];
+  const policyFields: ImportField[] = [
+    'policyNumber',
+    'insurer',
+    'product',
+    'line',
+    'premium',
+    'effectiveDate',
+    'expiryDate',
+  ];
   let policy: RowPolicy | undefined;
   if (policyFields.some((f) => v[f] !== undefined)) {
     const number = text(v.policyNumber);

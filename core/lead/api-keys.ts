@@ -24,7 +24,11 @@ const invalidKey = () =>
  * Intake API keys (web forms, ad platforms). The plaintext `qbk_<prefix>_<secret>` is shown once at
  * creation; only an HMAC under the server secret is stored, so a database leak yields no usable key.
  */
-export function createApiKeys(deps: { models: Pick<LeadModels, 'LeadApiKey'>; secret: string; clock: () => Date }) {
+export function createApiKeys(deps: {
+  models: Pick<LeadModels, 'LeadApiKey'>;
+  secret: string;
+  clock: () => Date;
+}) {
   const { LeadApiKey } = deps.models;
   const hash = (key: string) => createHmac('sha256', deps.secret).update(`lead-api-key:${key}`).digest('hex');
   const toRecord = (d: {
@@ -58,7 +62,11 @@ export function createApiKeys(deps: { models: Pick<LeadModels, 'LeadApiKey'>; se
     },
     async revoke(id: string): Promise<ApiKeyRecord> {
       const d = Types.ObjectId.isValid(id)
-        ? await LeadApiKey.findByIdAndUpdate(id, { $set: { revokedAt: deps.clock() } }, { returnDocument: 'after' }).lean()
+        ? await LeadApiKey.findByIdAndUpdate(
+            id,
+            { $set: { revokedAt: deps.clock() } },
+            { returnDocument: 'after' },
+          ).lean()
         : null;
       if (!d) throw notFound('api key', 'API 密钥不存在');
       return toRecord(d);

@@ -5,7 +5,8 @@ import type { LeadModels } from './lead.model.js';
 import type { LeadRepository } from './lead.repository.js';
 import type { LeadSettings } from './lead.settings.js';
 
-export type RuleTarget = { kind: 'agent'; userId: string } | { kind: 'team'; teamId: string } | { kind: 'pool' };
+export type RuleTarget =
+  { kind: 'agent'; userId: string } | { kind: 'team'; teamId: string } | { kind: 'pool' };
 
 export interface AssignmentRule {
   id: string;
@@ -20,7 +21,13 @@ export type RuleWrite = Omit<AssignmentRule, 'id'>;
 
 /** What decided an assignment; `reason` is the Chinese sentence shown on the lead. */
 export type AssignmentDecision =
-  | { kind: 'agent'; user: UserRecord; ruleId: string | undefined; ruleName: string | undefined; reason: string }
+  | {
+      kind: 'agent';
+      user: UserRecord;
+      ruleId: string | undefined;
+      ruleName: string | undefined;
+      reason: string;
+    }
   | { kind: 'pool'; ruleId: string | undefined; ruleName: string | undefined; reason: string };
 
 export interface AssignableLead {
@@ -99,7 +106,9 @@ export function createAssignment(deps: {
   const { LeadAssignmentRule, LeadAgentCapacity, LeadRoundRobin } = deps.models;
 
   async function capacities(userIds: string[]): Promise<Map<string, number>> {
-    const docs = await LeadAgentCapacity.find({ userId: { $in: userIds.map((id) => new Types.ObjectId(id)) } }).lean();
+    const docs = await LeadAgentCapacity.find({
+      userId: { $in: userIds.map((id) => new Types.ObjectId(id)) },
+    }).lean();
     const out = new Map(userIds.map((id) => [id, deps.settings.defaultCapacity]));
     for (const d of docs) out.set(d.userId.toString(), d.capacity);
     return out;
@@ -111,7 +120,11 @@ export function createAssignment(deps: {
     const ids = eligible.map((u) => u.id);
     const [open, cap] = await Promise.all([deps.leads.openCounts(ids), capacities(ids)]);
     return eligible
-      .map((u) => ({ user: u, open: open.get(u.id) ?? 0, capacity: cap.get(u.id) ?? deps.settings.defaultCapacity }))
+      .map((u) => ({
+        user: u,
+        open: open.get(u.id) ?? 0,
+        capacity: cap.get(u.id) ?? deps.settings.defaultCapacity,
+      }))
       .filter((c) => c.open < c.capacity)
       .sort((a, b) => a.open / a.capacity - b.open / b.capacity || a.open - b.open);
   }
@@ -119,7 +132,10 @@ export function createAssignment(deps: {
   async function activeAgents(filter: { teamId?: string }): Promise<UserRecord[]> {
     const out: UserRecord[] = [];
     for (let skip = 0; ; skip += 200) {
-      const page = await deps.users.listUsers({ role: 'agent', active: true, ...filter }, { skip, limit: 200 });
+      const page = await deps.users.listUsers(
+        { role: 'agent', active: true, ...filter },
+        { skip, limit: 200 },
+      );
       out.push(...page.items);
       if (page.items.length < 200 || out.length >= 2000) return out;
     }
@@ -132,12 +148,16 @@ export function createAssignment(deps: {
 
   async function validateTarget(t: RuleTarget): Promise<void> {
     const bad = (why: string, msg: string) =>
-      new AppError('LEAD_ASSIGNEE_INVALID', why, { userMessage: msg, details: [{ path: 'target', message: msg }] });
+      new AppError('LEAD_ASSIGNEE_INVALID', why, {
+        userMessage: msg,
+        details: [{ path: 'target', message: msg }],
+      });
     if (t.kind === 'agent') {
       const u = await deps.users.findUserById(t.userId);
       if (!u || u.role !== 'agent') throw bad('rule target is not an agent', '规则指定的顾问不存在');
     } else if (t.kind === 'team') {
-      if (!(await deps.users.findTeamById(t.teamId))) throw bad('rule target team missing', '规则指定的团队不存在');
+      if (!(await deps.users.findTeamById(t.teamId)))
+        throw bad('rule target team missing', '规则指定的团队不存在');
     }
   }
 
@@ -155,14 +175,20 @@ export function createAssignment(deps: {
       const set: Record<string, unknown> = { ...w };
       if (w.target) set.target = targetDoc(w.target);
       const d = Types.ObjectId.isValid(id)
-        ? await LeadAssignmentRule.findByIdAndUpdate(id, { $set: set }, { returnDocument: 'after' }).lean<RuleLean>()
+        ? await LeadAssignmentRule.findByIdAndUpdate(
+            id,
+            { $set: set },
+            { returnDocument: 'after' },
+          ).lean<RuleLean>()
         : null;
       if (!d) throw notFound('assignment rule', '分配规则不存在');
       return toRule(d);
     },
 
     async deleteRule(id: string): Promise<void> {
-      const r = Types.ObjectId.isValid(id) ? await LeadAssignmentRule.deleteOne({ _id: id }) : { deletedCount: 0 };
+      const r = Types.ObjectId.isValid(id)
+        ? await LeadAssignmentRule.deleteOne({ _id: id })
+        : { deletedCount: 0 };
       if (r.deletedCount === 0) throw notFound('assignment rule', '分配规则不存在');
     },
 
@@ -187,7 +213,11 @@ export function createAssignment(deps: {
         const base = { ruleId: rule.id, ruleName: rule.name };
         const t = rule.target;
         if (t.kind === 'pool') {
-          return { kind: 'pool', ...base, reason: `规则「${rule.name}」命中（${why}）→ 放入公海${skipped()}` };
+          return {
+            kind: 'pool',
+            ...base,
+            reason: `规则「${rule.name}」命中（${why}）→ 放入公海${skipped()}`,
+          };
         }
         if (t.kind === 'agent') {
           const u = await deps.users.findUserById(t.userId);
@@ -220,10 +250,18 @@ export function createAssignment(deps: {
       const prefix = passed.length ? `${passed.join('；')}；` : '没有命中的分配规则；';
       const pool = await withRoom(await activeAgents({}));
       if (pool.length === 0) {
-        return { kind: 'pool', ruleId: undefined, ruleName: undefined, reason: `${prefix}无可分配顾问 → 放入公海` };
+        return {
+          kind: 'pool',
+          ruleId: undefined,
+          ruleName: undefined,
+          reason: `${prefix}无可分配顾问 → 放入公海`,
+        };
       }
       // Round-robin in a stable order (account age), so the fallback spreads leads evenly.
-      const ordered = [...pool].sort((a, b) => a.user.createdAt.getTime() - b.user.createdAt.getTime() || a.user.id.localeCompare(b.user.id));
+      const ordered = [...pool].sort(
+        (a, b) =>
+          a.user.createdAt.getTime() - b.user.createdAt.getTime() || a.user.id.localeCompare(b.user.id),
+      );
       const state = await LeadRoundRobin.findOneAndUpdate(
         { key: 'fallback' },
         { $inc: { next: 1 } },

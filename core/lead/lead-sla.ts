@@ -58,17 +58,30 @@ export function createLeadSlaHook(deps: {
     async digestLines(scope: DataScope, now: Date, max: number) {
       const { Lead } = deps.models;
       const base = leadScopeFilter(scope);
-      const overdueA = await Lead.find({ ...base, stage: 'assigned', grade: 'A', inPool: false, firstContactDueAt: { $lt: now } })
+      const overdueA = await Lead.find({
+        ...base,
+        stage: 'assigned',
+        grade: 'A',
+        inPool: false,
+        firstContactDueAt: { $lt: now },
+      })
         .sort({ firstContactDueAt: 1 })
         .limit(max)
         .lean();
-      const stageOverdue = await Lead.find({ ...base, stage: { $in: ['contacted', 'needs_analysis', 'proposal'] }, stageDueAt: { $lt: now } })
+      const stageOverdue = await Lead.find({
+        ...base,
+        stage: { $in: ['contacted', 'needs_analysis', 'proposal'] },
+        stageDueAt: { $lt: now },
+      })
         .sort({ stageDueAt: 1 })
         .limit(max)
         .lean();
       const lines: string[] = [];
       if (overdueA.length) {
-        const names = overdueA.map((d) => toLead(d).name ?? '未留姓名').slice(0, 3).join('、');
+        const names = overdueA
+          .map((d) => toLead(d).name ?? '未留姓名')
+          .slice(0, 3)
+          .join('、');
         lines.push(`超期未联系A类线索 ${overdueA.length}${overdueA.length >= max ? '+' : ''} 条：${names}`);
       }
       if (stageOverdue.length) {
@@ -77,7 +90,9 @@ export function createLeadSlaHook(deps: {
           .slice(0, 3)
           .map((l) => `${l.name ?? '未留姓名'}（${STAGE_LABELS[l.stage]}）`)
           .join('、');
-        lines.push(`阶段超时线索 ${stageOverdue.length}${stageOverdue.length >= max ? '+' : ''} 条：${names}`);
+        lines.push(
+          `阶段超时线索 ${stageOverdue.length}${stageOverdue.length >= max ? '+' : ''} 条：${names}`,
+        );
       }
       return lines.slice(0, max);
     },

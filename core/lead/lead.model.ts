@@ -1,5 +1,12 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
-import { ACTIVITY_TYPES, LEAD_GRADES, LEAD_INTENTS, LEAD_SOURCES, LEAD_STAGES, LEAD_TYPES } from './lead.options.js';
+import {
+  ACTIVITY_TYPES,
+  LEAD_GRADES,
+  LEAD_INTENTS,
+  LEAD_SOURCES,
+  LEAD_STAGES,
+  LEAD_TYPES,
+} from './lead.options.js';
 
 // One entry of a lead's history: stage moves, assignments, activities (calls, visits), merges. Kept on
 // the lead so a merge or a conversion carries the whole story along without a join.
@@ -9,7 +16,18 @@ const historySchema = new Schema(
     actorId: { type: String },
     kind: {
       type: String,
-      enum: ['created', 'intake', 'assigned', 'stage', 'activity', 'pool', 'claimed', 'merged', 'unmerged', 'converted'],
+      enum: [
+        'created',
+        'intake',
+        'assigned',
+        'stage',
+        'activity',
+        'pool',
+        'claimed',
+        'merged',
+        'unmerged',
+        'converted',
+      ],
       required: true,
     },
     activityType: { type: String, enum: ACTIVITY_TYPES },
@@ -162,7 +180,10 @@ const agentCapacitySchema = new Schema({
 agentCapacitySchema.index({ userId: 1 }, { unique: true });
 
 // Round-robin pointer for the fallback (fairness, not correctness: a lost update only repeats an agent).
-const roundRobinSchema = new Schema({ key: { type: String, required: true }, next: { type: Number, required: true } });
+const roundRobinSchema = new Schema({
+  key: { type: String, required: true },
+  next: { type: Number, required: true },
+});
 roundRobinSchema.index({ key: 1 }, { unique: true });
 
 // Pool claims: one document per (agent, day, slot n ≤ limit) and per (lead, pool epoch), both unique,
@@ -204,13 +225,17 @@ export type LeadDoc = InferSchemaType<typeof leadSchema>;
 export function registerLeadModels(conn: Connection) {
   return {
     Lead: conn.model('Lead', leadSchema) as Model<LeadDoc>,
-    LeadKey: conn.model('LeadKey', leadKeySchema, 'lead_keys') as Model<InferSchemaType<typeof leadKeySchema>>,
+    LeadKey: conn.model('LeadKey', leadKeySchema, 'lead_keys') as Model<
+      InferSchemaType<typeof leadKeySchema>
+    >,
     LeadMerge: conn.model('LeadMerge', leadMergeSchema, 'lead_merges') as Model<
       InferSchemaType<typeof leadMergeSchema>
     >,
-    LeadAssignmentRule: conn.model('LeadAssignmentRule', assignmentRuleSchema, 'lead_assignment_rules') as Model<
-      InferSchemaType<typeof assignmentRuleSchema>
-    >,
+    LeadAssignmentRule: conn.model(
+      'LeadAssignmentRule',
+      assignmentRuleSchema,
+      'lead_assignment_rules',
+    ) as Model<InferSchemaType<typeof assignmentRuleSchema>>,
     LeadAgentCapacity: conn.model('LeadAgentCapacity', agentCapacitySchema, 'lead_agent_capacity') as Model<
       InferSchemaType<typeof agentCapacitySchema>
     >,
@@ -223,7 +248,9 @@ export function registerLeadModels(conn: Connection) {
     LeadPoolClaim: conn.model('LeadPoolClaim', poolClaimSchema, 'lead_pool_claims') as Model<
       InferSchemaType<typeof poolClaimSchema>
     >,
-    LeadApiKey: conn.model('LeadApiKey', apiKeySchema, 'lead_api_keys') as Model<InferSchemaType<typeof apiKeySchema>>,
+    LeadApiKey: conn.model('LeadApiKey', apiKeySchema, 'lead_api_keys') as Model<
+      InferSchemaType<typeof apiKeySchema>
+    >,
   };
 }
 export type LeadModels = ReturnType<typeof registerLeadModels>;

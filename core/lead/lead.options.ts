@@ -46,7 +46,13 @@ export const STAGE_LABELS: Record<LeadStage, string> = {
   won: '成交',
   lost: '流失',
 };
-export const OPEN_STAGES: readonly LeadStage[] = ['new', 'assigned', 'contacted', 'needs_analysis', 'proposal'];
+export const OPEN_STAGES: readonly LeadStage[] = [
+  'new',
+  'assigned',
+  'contacted',
+  'needs_analysis',
+  'proposal',
+];
 /** The stages an agent moves a lead through by hand (new/assigned are set by intake and assignment). */
 export const WORK_STAGES: readonly LeadStage[] = ['contacted', 'needs_analysis', 'proposal', 'won', 'lost'];
 

@@ -63,7 +63,8 @@ export interface LeadRecord {
   teamId: string | undefined;
   branchId: string | undefined;
   assignedAt: Date | undefined;
-  assignment: { ruleId: string | undefined; ruleName: string | undefined; reason: string | undefined } | undefined;
+  assignment:
+    { ruleId: string | undefined; ruleName: string | undefined; reason: string | undefined } | undefined;
   firstContactDueAt: Date | undefined;
   contactedAt: Date | undefined;
   inPool: boolean;
@@ -127,7 +128,11 @@ export function toLead(d: LeadLean): LeadRecord {
     assignedAt: und(g<Date>('assignedAt')),
     assignment:
       assignment && (assignment.ruleId || assignment.reason)
-        ? { ruleId: und(assignment.ruleId), ruleName: und(assignment.ruleName), reason: und(assignment.reason) }
+        ? {
+            ruleId: und(assignment.ruleId),
+            ruleName: und(assignment.ruleName),
+            reason: und(assignment.reason),
+          }
         : undefined,
     firstContactDueAt: und(g<Date>('firstContactDueAt')),
     contactedAt: und(g<Date>('contactedAt')),
@@ -158,7 +163,14 @@ const oidOpt = (id: string | undefined) => (id ? oid(id) : undefined);
 /** The document form of a write: string ids → ObjectIds, undefined left out by mongoose. */
 export function leadDoc(w: Partial<LeadWrite>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...w };
-  for (const k of ['referrerCustomerId', 'assigneeId', 'teamId', 'branchId', 'customerId', 'mergedInto'] as const) {
+  for (const k of [
+    'referrerCustomerId',
+    'assigneeId',
+    'teamId',
+    'branchId',
+    'customerId',
+    'mergedInto',
+  ] as const) {
     if (k in w) out[k] = oidOpt(w[k]);
   }
   return out;
@@ -266,8 +278,7 @@ export function createLeadRepository(models: LeadModels) {
       guard: Record<string, unknown> = {},
     ): Promise<LeadRecord | undefined> {
       const update: Record<string, unknown> = {};
-      const s = leadDoc(set);
-      for (const k of Object.keys(s)) if (s[k] === undefined) delete s[k];
+      const s = Object.fromEntries(Object.entries(leadDoc(set)).filter(([, v]) => v !== undefined));
       if (Object.keys(s).length) update.$set = s;
       const p: Record<string, unknown> = {};
       if (push.history?.length) p.history = { $each: push.history };

@@ -23,8 +23,20 @@ import {
   type LeadSource,
   type LeadStage,
 } from './lead.options.js';
-import type { LeadHistoryEntry, LeadListFilter, LeadRecord, LeadRepository, LeadWrite } from './lead.repository.js';
-import type { ActivityInput, CreateLeadInput, IntakeInput, ListLeadsQuery, MoveStageInput } from './lead.schemas.js';
+import type {
+  LeadHistoryEntry,
+  LeadListFilter,
+  LeadRecord,
+  LeadRepository,
+  LeadWrite,
+} from './lead.repository.js';
+import type {
+  ActivityInput,
+  CreateLeadInput,
+  IntakeInput,
+  ListLeadsQuery,
+  MoveStageInput,
+} from './lead.schemas.js';
 import { firstContactDue, gradeLead, stageDue, type LeadSettings } from './lead.settings.js';
 
 /** How a lead arrived; recorded on each source entry ("what came from where"). */
@@ -59,7 +71,11 @@ const STAGE_ORDER: Record<LeadStage, number> = {
 };
 
 /** Dedupe keys of a contact: normalized phone, unionid, external_userid. */
-export function dedupeKeys(c: { phone?: string | undefined; unionid?: string | undefined; externalUserId?: string | undefined }) {
+export function dedupeKeys(c: {
+  phone?: string | undefined;
+  unionid?: string | undefined;
+  externalUserId?: string | undefined;
+}) {
   return [
     ...(c.phone ? [`phone:${c.phone}`] : []),
     ...(c.unionid ? [`unionid:${c.unionid}`] : []),
@@ -101,12 +117,22 @@ export function leadView(l: LeadRecord, now: Date) {
     firstContactDueAt: l.firstContactDueAt?.toISOString() ?? null,
     contactedAt: l.contactedAt?.toISOString() ?? null,
     overdue: overdueFirstContact || overdueStage,
-    overdueReason: overdueFirstContact ? '超过首次联系时限' : overdueStage ? `「${STAGE_LABELS[l.stage]}」阶段超时` : null,
+    overdueReason: overdueFirstContact
+      ? '超过首次联系时限'
+      : overdueStage
+        ? `「${STAGE_LABELS[l.stage]}」阶段超时`
+        : null,
     inPool: l.inPool,
     customerId: l.customerId ?? null,
     mergedInto: l.mergedInto ?? null,
     history: l.history.map((h) => ({ ...h, at: h.at.toISOString() })),
-    sources: l.sources.map((s) => ({ at: s.at.toISOString(), channel: s.channel, via: s.via, detail: s.detail ?? null, fromLeadId: s.fromLeadId ?? null })),
+    sources: l.sources.map((s) => ({
+      at: s.at.toISOString(),
+      channel: s.channel,
+      via: s.via,
+      detail: s.detail ?? null,
+      fromLeadId: s.fromLeadId ?? null,
+    })),
     createdAt: l.createdAt.toISOString(),
     updatedAt: l.updatedAt.toISOString(),
   };
@@ -195,12 +221,20 @@ export function createLeadService(deps: LeadServiceDeps) {
     return l;
   }
 
-  async function applyDecision(lead: LeadRecord, d: AssignmentDecision, actorId: string): Promise<LeadRecord> {
+  async function applyDecision(
+    lead: LeadRecord,
+    d: AssignmentDecision,
+    actorId: string,
+  ): Promise<LeadRecord> {
     const at = now();
     if (d.kind === 'pool') {
       const updated = await leads.update(
         lead.id,
-        { inPool: true, poolEpoch: lead.poolEpoch + 1, assignment: { ruleId: d.ruleId, ruleName: d.ruleName, reason: d.reason } },
+        {
+          inPool: true,
+          poolEpoch: lead.poolEpoch + 1,
+          assignment: { ruleId: d.ruleId, ruleName: d.ruleName, reason: d.reason },
+        },
         { history: [{ at, actorId, kind: 'pool', note: d.reason }] },
       );
       return updated ?? lead;
@@ -236,7 +270,9 @@ export function createLeadService(deps: LeadServiceDeps) {
         history: [
           ...extra,
           { at, actorId, kind: 'assigned', to: user.id, note: assignment.reason },
-          ...(stage !== lead.stage ? [{ at, actorId, kind: 'stage' as const, from: lead.stage, to: stage }] : []),
+          ...(stage !== lead.stage
+            ? [{ at, actorId, kind: 'stage' as const, from: lead.stage, to: stage }]
+            : []),
         ],
       },
     );
@@ -291,7 +327,14 @@ export function createLeadService(deps: LeadServiceDeps) {
         },
       ],
       sources: [
-        { at, channel: input.source ?? existing.source, via: ctx.via, detail: ctx.detail, raw: rawOf(input), mergeId },
+        {
+          at,
+          channel: input.source ?? existing.source,
+          via: ctx.via,
+          detail: ctx.detail,
+          raw: rawOf(input),
+          mergeId,
+        },
       ],
     });
     const lead = updated ?? existing;
@@ -328,9 +371,11 @@ export function createLeadService(deps: LeadServiceDeps) {
     if (!survivor.unionid && other.unionid) set.unionid = other.unionid;
     if (!survivor.externalUserId && other.externalUserId) set.externalUserId = other.externalUserId;
     if (!survivor.region && other.region) set.region = other.region;
-    if (other.note && other.note !== survivor.note) set.note = [survivor.note, other.note].filter(Boolean).join('\n');
+    if (other.note && other.note !== survivor.note)
+      set.note = [survivor.note, other.note].filter(Boolean).join('\n');
     if (!survivor.referrerName && other.referrerName) set.referrerName = other.referrerName;
-    if (!survivor.referrerCustomerId && other.referrerCustomerId) set.referrerCustomerId = other.referrerCustomerId;
+    if (!survivor.referrerCustomerId && other.referrerCustomerId)
+      set.referrerCustomerId = other.referrerCustomerId;
     const interests = [...new Set([...survivor.productInterest, ...other.productInterest])];
     if (interests.length !== survivor.productInterest.length) set.productInterest = interests;
     if (other.intent && LEAD_INTENTS.indexOf(other.intent) < LEAD_INTENTS.indexOf(survivor.intent)) {
@@ -355,7 +400,10 @@ export function createLeadService(deps: LeadServiceDeps) {
         {
           id,
           title: `老客户${c.name}再次留资（${input.source ?? '其他'}），请跟进`,
-          note: [input.note, input.productInterest?.length ? `意向：${input.productInterest.join('、')}` : undefined]
+          note: [
+            input.note,
+            input.productInterest?.length ? `意向：${input.productInterest.join('、')}` : undefined,
+          ]
             .filter(Boolean)
             .join('；'),
           customerId,
@@ -415,7 +463,8 @@ export function createLeadService(deps: LeadServiceDeps) {
     const intent = input.intent ?? 'medium';
     const type = input.type ?? '综合型';
     const graded = gradeLead(settings, intent, type);
-    const source: LeadSource = input.source ?? (input.referrerName || input.referrerCustomerId ? '转介绍' : '其他');
+    const source: LeadSource =
+      input.source ?? (input.referrerName || input.referrerCustomerId ? '转介绍' : '其他');
     const actorId = ctx.actor?.principal.userId ?? systemActorId;
     let lead: LeadRecord;
     try {
@@ -453,7 +502,14 @@ export function createLeadService(deps: LeadServiceDeps) {
         lostAt: undefined,
         customerId: undefined,
         mergedInto: undefined,
-        history: [{ at, actorId, kind: 'created', note: `${source}（${ctx.via}）；${graded.grade} 类：${graded.reason}` }],
+        history: [
+          {
+            at,
+            actorId,
+            kind: 'created',
+            note: `${source}（${ctx.via}）；${graded.grade} 类：${graded.reason}`,
+          },
+        ],
         sources: [{ at, channel: source, via: ctx.via, detail: ctx.detail, raw: rawOf(input) }],
         createdDate: shanghaiDate(at),
         importId: ctx.importId,
@@ -466,15 +522,34 @@ export function createLeadService(deps: LeadServiceDeps) {
       throw err;
     }
     if (ctx.assignTo && ctx.assignTo.active) {
-      lead = await assignTo(lead, ctx.assignTo, { ruleId: undefined, ruleName: undefined, reason: `由${viaLabel(ctx.via)}直接分配给 ${ctx.assignTo.name}` }, actorId);
+      lead = await assignTo(
+        lead,
+        ctx.assignTo,
+        {
+          ruleId: undefined,
+          ruleName: undefined,
+          reason: `由${viaLabel(ctx.via)}直接分配给 ${ctx.assignTo.name}`,
+        },
+        actorId,
+      );
     } else {
       lead = await applyDecision(lead, await deps.assignment.decide(lead), actorId);
     }
     if (ctx.actor) await deps.audit.record(ctx.actor, 'create', 'lead', lead.id, []);
-    return { outcome: 'created', lead, message: `已新建 ${lead.grade} 类线索${lead.name ? `「${lead.name}」` : ''}` };
+    return {
+      outcome: 'created',
+      lead,
+      message: `已新建 ${lead.grade} 类线索${lead.name ? `「${lead.name}」` : ''}`,
+    };
   }
 
-  async function move(actor: Actor, lead: LeadRecord, stage: LeadStage, extra: Partial<LeadWrite>, note?: string) {
+  async function move(
+    actor: Actor,
+    lead: LeadRecord,
+    stage: LeadStage,
+    extra: Partial<LeadWrite>,
+    note?: string,
+  ) {
     const at = now();
     const updated = await leads.update(
       lead.id,
@@ -485,13 +560,17 @@ export function createLeadService(deps: LeadServiceDeps) {
         stageDueAt: stageDue(settings, stage, at),
         reachedStages: [...new Set([...lead.reachedStages, stage])],
       },
-      { history: [{ at, actorId: actor.principal.userId, kind: 'stage', from: lead.stage, to: stage, note }] },
+      {
+        history: [{ at, actorId: actor.principal.userId, kind: 'stage', from: lead.stage, to: stage, note }],
+      },
       [],
       // Guard on the stage read: two racing moves cannot both apply from the same state.
       { stage: lead.stage },
     );
     if (!updated) throw stageInvalid(lead.stage, stage);
-    await deps.audit.record(actor, 'update', 'lead', lead.id, [{ field: 'stage', before: lead.stage, after: stage }]);
+    await deps.audit.record(actor, 'update', 'lead', lead.id, [
+      { field: 'stage', before: lead.stage, after: stage },
+    ]);
     return updated;
   }
 
@@ -577,7 +656,10 @@ export function createLeadService(deps: LeadServiceDeps) {
         inPool: q.pool,
         overdueAt: q.overdue === 'true' ? now() : undefined,
       };
-      const page = await leads.list(principal.scope, f, { skip: (q.page - 1) * q.pageSize, limit: q.pageSize });
+      const page = await leads.list(principal.scope, f, {
+        skip: (q.page - 1) * q.pageSize,
+        limit: q.pageSize,
+      });
       const t = now();
       return {
         items: page.items.map((l) => {
@@ -605,13 +687,32 @@ export function createLeadService(deps: LeadServiceDeps) {
           });
         }
         const at = now();
-        return leadView(await move(actor, lead, 'lost', { lossReason: input.lossReason, lostAt: at, lostDate: shanghaiDate(at) }, input.note), now());
+        return leadView(
+          await move(
+            actor,
+            lead,
+            'lost',
+            { lossReason: input.lossReason, lostAt: at, lostDate: shanghaiDate(at) },
+            input.note,
+          ),
+          now(),
+        );
       }
       if (to === 'won') {
         const customerId = await convert(actor, lead);
         const at = now();
-        const moved = await move(actor, lead, 'won', { wonAt: at, customerId, wonDate: shanghaiDate(at) }, input.note);
-        const done = await leads.update(moved.id, {}, { history: [{ at, actorId: actor.principal.userId, kind: 'converted', to: customerId }] });
+        const moved = await move(
+          actor,
+          lead,
+          'won',
+          { wonAt: at, customerId, wonDate: shanghaiDate(at) },
+          input.note,
+        );
+        const done = await leads.update(
+          moved.id,
+          {},
+          { history: [{ at, actorId: actor.principal.userId, kind: 'converted', to: customerId }] },
+        );
         return leadView(done ?? moved, now());
       }
       const extra: Partial<LeadWrite> = lead.contactedAt ? {} : { contactedAt: now() };
@@ -621,13 +722,22 @@ export function createLeadService(deps: LeadServiceDeps) {
     /** A call, visit or message logged on the lead; the first one moves 已分配 → 已联系. */
     async logActivity(actor: Actor, id: string, input: ActivityInput) {
       const lead = await get(actor.principal, id);
-      if (lead.inPool) throw new AppError('LEAD_STAGE_INVALID', 'activity on a pool lead', { userMessage: '请先从公海领取该线索' });
+      if (lead.inPool)
+        throw new AppError('LEAD_STAGE_INVALID', 'activity on a pool lead', {
+          userMessage: '请先从公海领取该线索',
+        });
       const at = now();
-      let updated = await leads.update(
-        lead.id,
-        lead.contactedAt ? {} : { contactedAt: at },
-        { history: [{ at, actorId: actor.principal.userId, kind: 'activity', activityType: input.type, note: input.summary }] },
-      );
+      let updated = await leads.update(lead.id, lead.contactedAt ? {} : { contactedAt: at }, {
+        history: [
+          {
+            at,
+            actorId: actor.principal.userId,
+            kind: 'activity',
+            activityType: input.type,
+            note: input.summary,
+          },
+        ],
+      });
       if (updated && (updated.stage === 'assigned' || updated.stage === 'new')) {
         updated = await move(actor, updated, 'contacted', {}, '首次联系');
       }
@@ -638,8 +748,15 @@ export function createLeadService(deps: LeadServiceDeps) {
       requireRole(actor.principal, 'team_lead', 'branch_manager', 'admin');
       const lead = await get(actor.principal, id);
       const user = await assignableIn(actor.principal, assigneeId);
-      const updated = await assignTo(lead, user, { ruleId: undefined, ruleName: undefined, reason: `由管理者手动分配给 ${user.name}` }, actor.principal.userId);
-      await deps.audit.record(actor, 'update', 'lead', id, [{ field: 'assigneeId', before: lead.assigneeId ?? null, after: user.id }]);
+      const updated = await assignTo(
+        lead,
+        user,
+        { ruleId: undefined, ruleName: undefined, reason: `由管理者手动分配给 ${user.name}` },
+        actor.principal.userId,
+      );
+      await deps.audit.record(actor, 'update', 'lead', id, [
+        { field: 'assigneeId', before: lead.assigneeId ?? null, after: user.id },
+      ]);
       return leadView(updated, now());
     },
 
@@ -647,10 +764,15 @@ export function createLeadService(deps: LeadServiceDeps) {
     async claim(actor: Actor, id: string) {
       const lead = await leads.findById(SYSTEM_SCOPE, id);
       if (!lead || lead.mergedInto) throw leadNotFound();
-      if (!lead.inPool) throw new AppError('LEAD_NOT_IN_POOL', 'lead not in pool', { userMessage: '该线索不在公海中（可能已被领取）' });
+      if (!lead.inPool)
+        throw new AppError('LEAD_NOT_IN_POOL', 'lead not in pool', {
+          userMessage: '该线索不在公海中（可能已被领取）',
+        });
       const user = await deps.users.findUserById(actor.principal.userId);
       if (!user || !user.active || user.role !== 'agent') {
-        throw new AppError('FORBIDDEN', 'only active agents claim', { userMessage: '只有在职业务员可以领取公海线索' });
+        throw new AppError('FORBIDDEN', 'only active agents claim', {
+          userMessage: '只有在职业务员可以领取公海线索',
+        });
       }
       const day = shanghaiDate(now());
       const { LeadPoolClaimSlot, LeadPoolClaim } = deps.models;
@@ -673,17 +795,36 @@ export function createLeadService(deps: LeadServiceDeps) {
       } catch (err) {
         await LeadPoolClaimSlot.deleteOne({ userId: user.id, day, n: slot });
         if (isDuplicateKeyError(err)) {
-          throw new AppError('LEAD_NOT_IN_POOL', 'lost the claim race', { userMessage: '该线索已被其他同事领取' });
+          throw new AppError('LEAD_NOT_IN_POOL', 'lost the claim race', {
+            userMessage: '该线索已被其他同事领取',
+          });
         }
         throw err;
       }
       const at = now();
-      const updated = await assignTo(lead, user, { ruleId: undefined, ruleName: undefined, reason: `${user.name} 从公海领取` }, user.id, [
-        { at, actorId: user.id, kind: 'claimed', note: `第 ${slot} 条（今日上限 ${settings.poolClaimsPerDay}）` },
-      ]);
+      const updated = await assignTo(
+        lead,
+        user,
+        { ruleId: undefined, ruleName: undefined, reason: `${user.name} 从公海领取` },
+        user.id,
+        [
+          {
+            at,
+            actorId: user.id,
+            kind: 'claimed',
+            note: `第 ${slot} 条（今日上限 ${settings.poolClaimsPerDay}）`,
+          },
+        ],
+      );
       // A claimed lead is worked fresh: its first-contact clock restarts from the claim.
-      const fresh = await leads.update(updated.id, { firstContactDueAt: firstContactDue(settings, lead.grade, at) ?? new Date(at.getTime() + settings.firstContactDays.B * 86_400_000) });
-      await deps.audit.record(actor, 'update', 'lead', id, [{ field: 'assigneeId', before: null, after: user.id }]);
+      const fresh = await leads.update(updated.id, {
+        firstContactDueAt:
+          firstContactDue(settings, lead.grade, at) ??
+          new Date(at.getTime() + settings.firstContactDays.B * 86_400_000),
+      });
+      await deps.audit.record(actor, 'update', 'lead', id, [
+        { field: 'assigneeId', before: null, after: user.id },
+      ]);
       return leadView(fresh ?? updated, now());
     },
 
@@ -691,7 +832,10 @@ export function createLeadService(deps: LeadServiceDeps) {
      * Returns unworked leads past their first-contact SLA to the public pool (the `leads.sla` job calls
      * this). Bounded batches; a lead contacted meanwhile is skipped by the stage guard.
      */
-    async returnOverdueToPool(at: Date = now(), max = 5000): Promise<{ returned: number; leadIds: string[] }> {
+    async returnOverdueToPool(
+      at: Date = now(),
+      max = 5000,
+    ): Promise<{ returned: number; leadIds: string[] }> {
       const ids: string[] = [];
       while (ids.length < max) {
         const batch = await leads.overdueFirstContact(at, Math.min(200, max - ids.length));
@@ -699,8 +843,24 @@ export function createLeadService(deps: LeadServiceDeps) {
         for (const l of batch) {
           const done = await leads.update(
             l.id,
-            { inPool: true, poolEpoch: l.poolEpoch + 1, stage: 'new', stageEnteredAt: at, stageDueAt: undefined },
-            { history: [{ at, actorId: systemActorId, kind: 'pool', from: l.assigneeId, note: `超过首次联系时限（${l.grade} 类）未跟进，退回公海` }] },
+            {
+              inPool: true,
+              poolEpoch: l.poolEpoch + 1,
+              stage: 'new',
+              stageEnteredAt: at,
+              stageDueAt: undefined,
+            },
+            {
+              history: [
+                {
+                  at,
+                  actorId: systemActorId,
+                  kind: 'pool',
+                  from: l.assigneeId,
+                  note: `超过首次联系时限（${l.grade} 类）未跟进，退回公海`,
+                },
+              ],
+            },
             ['assigneeId', 'teamId', 'branchId', 'firstContactDueAt'],
             { stage: 'assigned', inPool: false },
           );
@@ -719,7 +879,10 @@ export function createLeadService(deps: LeadServiceDeps) {
       if (other.stage === 'won' && other.customerId) throw mergeInvalid('已成交的线索不能被合并到其他线索');
       const at = now();
       const mergeId = new Types.ObjectId().toString();
-      const [survivorBefore, absorbedBefore] = [await leads.rawById(survivor.id), await leads.rawById(other.id)];
+      const [survivorBefore, absorbedBefore] = [
+        await leads.rawById(survivor.id),
+        await leads.rawById(other.id),
+      ];
       const otherKeys = await leads.keysOf(other.id);
       await deps.models.LeadMerge.create({
         _id: new Types.ObjectId(mergeId),
@@ -738,12 +901,25 @@ export function createLeadService(deps: LeadServiceDeps) {
       const merged = await leads.update(survivor.id, fill, {
         history: [
           ...other.history.map((h) => ({ ...h, fromLeadId: h.fromLeadId ?? other.id, mergeId })),
-          { at, actorId: actor.principal.userId, kind: 'merged', from: other.id, note: `合并线索${other.name ? `「${other.name}」` : ''}`, mergeId },
+          {
+            at,
+            actorId: actor.principal.userId,
+            kind: 'merged',
+            from: other.id,
+            note: `合并线索${other.name ? `「${other.name}」` : ''}`,
+            mergeId,
+          },
         ],
         sources: other.sources.map((s) => ({ ...s, fromLeadId: s.fromLeadId ?? other.id, mergeId })),
       });
-      await leads.update(other.id, { mergedInto: survivor.id }, { history: [{ at, actorId: actor.principal.userId, kind: 'merged', to: survivor.id, mergeId }] });
-      await deps.audit.record(actor, 'update', 'lead', survivor.id, [{ field: 'mergedFrom', before: null, after: other.id }]);
+      await leads.update(
+        other.id,
+        { mergedInto: survivor.id },
+        { history: [{ at, actorId: actor.principal.userId, kind: 'merged', to: survivor.id, mergeId }] },
+      );
+      await deps.audit.record(actor, 'update', 'lead', survivor.id, [
+        { field: 'mergedFrom', before: null, after: other.id },
+      ]);
       return { mergeId, lead: leadView(merged ?? survivor, now()) };
     },
 
@@ -753,7 +929,10 @@ export function createLeadService(deps: LeadServiceDeps) {
       const { LeadMerge } = deps.models;
       const m = Types.ObjectId.isValid(mergeId) ? await LeadMerge.findById(mergeId).lean() : null;
       if (!m) throw notFound('lead merge', '合并记录不存在');
-      if (m.undoneAt) throw new AppError('LEAD_MERGE_NOT_REVERSIBLE', 'merge already undone', { userMessage: '该合并已撤销' });
+      if (m.undoneAt)
+        throw new AppError('LEAD_MERGE_NOT_REVERSIBLE', 'merge already undone', {
+          userMessage: '该合并已撤销',
+        });
       const at = now();
       const survivorId = m.survivorId.toString();
       const before = (m.survivorBefore ?? {}) as Record<string, unknown>;
@@ -776,7 +955,11 @@ export function createLeadService(deps: LeadServiceDeps) {
       );
       await Lead.updateOne(
         { _id: m.survivorId },
-        { $push: { history: { at, actorId: actor.principal.userId, kind: 'unmerged', note: '管理员撤销合并' } } },
+        {
+          $push: {
+            history: { at, actorId: actor.principal.userId, kind: 'unmerged', note: '管理员撤销合并' },
+          },
+        },
       );
       let splitLeadId: string;
       if (m.kind === 'leads' && m.absorbedId && m.absorbedBefore) {
@@ -784,7 +967,17 @@ export function createLeadService(deps: LeadServiceDeps) {
         await leads.replace(splitLeadId, m.absorbedBefore as Record<string, unknown>);
         await Lead.updateOne(
           { _id: m.absorbedId },
-          { $push: { history: { at, actorId: actor.principal.userId, kind: 'unmerged', from: survivorId, note: '管理员撤销合并' } } },
+          {
+            $push: {
+              history: {
+                at,
+                actorId: actor.principal.userId,
+                kind: 'unmerged',
+                from: survivorId,
+                note: '管理员撤销合并',
+              },
+            },
+          },
         );
         await leads.moveKeys(m.movedKeys, splitLeadId);
       } else {
@@ -793,13 +986,24 @@ export function createLeadService(deps: LeadServiceDeps) {
         const input = intakeData.input ?? {};
         await leads.releaseKeys(survivorId, m.movedKeys);
         const split = await intake(
-          { ...input, phone: m.movedKeys.some((k) => k.startsWith('phone:')) ? input.phone : undefined, unionid: m.movedKeys.some((k) => k.startsWith('unionid:')) ? input.unionid : undefined, externalUserId: m.movedKeys.some((k) => k.startsWith('ext:')) ? input.externalUserId : undefined, wechatId: input.wechatId ?? (m.movedKeys.length ? undefined : '（撤销合并拆分）') },
+          {
+            ...input,
+            phone: m.movedKeys.some((k) => k.startsWith('phone:')) ? input.phone : undefined,
+            unionid: m.movedKeys.some((k) => k.startsWith('unionid:')) ? input.unionid : undefined,
+            externalUserId: m.movedKeys.some((k) => k.startsWith('ext:')) ? input.externalUserId : undefined,
+            wechatId: input.wechatId ?? (m.movedKeys.length ? undefined : '（撤销合并拆分）'),
+          },
           { via: intakeData.via ?? 'manual', detail: intakeData.detail, actor },
         );
         splitLeadId = split.outcome === 'existing_customer' ? split.customerId : split.lead.id;
       }
-      await LeadMerge.updateOne({ _id: m._id }, { $set: { undoneAt: at, undoneBy: actor.principal.userId, splitLeadId } });
-      await deps.audit.record(actor, 'update', 'lead', survivorId, [{ field: 'mergeUndone', before: mergeId, after: splitLeadId }]);
+      await LeadMerge.updateOne(
+        { _id: m._id },
+        { $set: { undoneAt: at, undoneBy: actor.principal.userId, splitLeadId } },
+      );
+      await deps.audit.record(actor, 'update', 'lead', survivorId, [
+        { field: 'mergeUndone', before: mergeId, after: splitLeadId },
+      ]);
       return { mergeId, survivorId, restoredLeadId: splitLeadId };
     },
 
@@ -821,7 +1025,11 @@ export function createLeadService(deps: LeadServiceDeps) {
           absorbedId: d.absorbedId?.toString() ?? null,
           intakeSource: (d.intake as { input?: { source?: string } } | undefined)?.input?.source ?? null,
           matchedOn: d.matchedOn,
-          movedKeys: d.movedKeys.map((k) => (k.startsWith('phone:') ? `phone:${maskPhone(k.slice(6))}` : k.replace(/^(\w+:).*(.{4})$/, '$1…$2'))),
+          movedKeys: d.movedKeys.map((k) =>
+            k.startsWith('phone:')
+              ? `phone:${maskPhone(k.slice(6))}`
+              : k.replace(/^(\w+:).*(.{4})$/, '$1…$2'),
+          ),
           actorId: d.actorId ?? null,
           at: d.at.toISOString(),
           undoneAt: d.undoneAt?.toISOString() ?? null,
@@ -835,7 +1043,10 @@ export function createLeadService(deps: LeadServiceDeps) {
   async function assignableIn(principal: Principal, userId: string): Promise<UserRecord> {
     const u = await deps.users.findUserById(userId);
     const bad = (msg: string) =>
-      new AppError('LEAD_ASSIGNEE_INVALID', 'assignee invalid', { userMessage: msg, details: [{ path: 'assigneeId', message: msg }] });
+      new AppError('LEAD_ASSIGNEE_INVALID', 'assignee invalid', {
+        userMessage: msg,
+        details: [{ path: 'assigneeId', message: msg }],
+      });
     if (!u || !u.active || u.role !== 'agent') throw bad('只能分配给在职的业务员');
     const s = principal.scope;
     const ok =
@@ -853,7 +1064,14 @@ export function createLeadService(deps: LeadServiceDeps) {
 }
 
 function viaLabel(via: IntakeVia): string {
-  return { api: '接口', manual: '手工录入', miniprogram: '小程序表单', wecom: '企业微信添加好友', bot: '机器人', import: '导入' }[via];
+  return {
+    api: '接口',
+    manual: '手工录入',
+    miniprogram: '小程序表单',
+    wecom: '企业微信添加好友',
+    bot: '机器人',
+    import: '导入',
+  }[via];
 }
 
 /** The raw contact data as received, minus nothing: the phone is already normalized by the schema. */

@@ -30,10 +30,17 @@ export const DEFAULT_LEAD_SETTINGS: LeadSettings = {
  * Intent × type → grade. With the defaults: high intent with a protection or mixed need is A, high
  * intent for savings or medium intent with a protection need is B, the rest is nurtured (C).
  */
-export function gradeLead(s: LeadSettings, intent: LeadIntent, type: LeadType): { grade: LeadGrade; reason: string } {
+export function gradeLead(
+  s: LeadSettings,
+  intent: LeadIntent,
+  type: LeadType,
+): { grade: LeadGrade; reason: string } {
   const score = s.intentPoints[intent] + s.typePoints[type];
   const grade: LeadGrade = score >= s.gradeThresholds.A ? 'A' : score >= s.gradeThresholds.B ? 'B' : 'C';
-  return { grade, reason: `意向${intent === 'high' ? '高' : intent === 'medium' ? '中' : '低'}×${type}，得分 ${score}` };
+  return {
+    grade,
+    reason: `意向${intent === 'high' ? '高' : intent === 'medium' ? '中' : '低'}×${type}，得分 ${score}`,
+  };
 }
 
 /** When the first contact is due for a lead of this grade assigned at `at` (undefined for C). */

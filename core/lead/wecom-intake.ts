@@ -22,7 +22,9 @@ export function wecomLeadPort(deps: {
       const corpId = deps.corpId();
       // The profile handler may already have stored the customer's name and unionid on the edge.
       const edge = corpId
-        ? (await deps.contacts().listByExternalUser(corpId, input.externalUserId)).find((e) => e.name || e.unionid)
+        ? (await deps.contacts().listByExternalUser(corpId, input.externalUserId)).find(
+            (e) => e.name || e.unionid,
+          )
         : undefined;
       const source: LeadSource = (LEAD_SOURCES as readonly string[]).includes(input.channel)
         ? (input.channel as LeadSource)

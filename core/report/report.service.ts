@@ -44,7 +44,10 @@ export function createReportService(deps: { db: Database; users: UserRepository;
   const m = deps.db.models;
 
   /** The requested scope, which must lie inside the caller's own. */
-  async function resolveScope(principal: Principal, requested: string | undefined): Promise<{ scope: DataScope; label: string }> {
+  async function resolveScope(
+    principal: Principal,
+    requested: string | undefined,
+  ): Promise<{ scope: DataScope; label: string }> {
     const own = principal.scope;
     const refuse = () =>
       new AppError('REPORT_SCOPE_INVALID', `scope ${requested} outside caller scope`, {
@@ -71,7 +74,10 @@ export function createReportService(deps: { db: Database; users: UserRepository;
     if (kind === 'team') {
       const team = await deps.users.findTeamById(id);
       if (!team) throw refuse();
-      const ok = own.level === 'all' || (own.level === 'branch' && team.branchId === own.branchId) || (own.level === 'team' && own.teamId === id);
+      const ok =
+        own.level === 'all' ||
+        (own.level === 'branch' && team.branchId === own.branchId) ||
+        (own.level === 'team' && own.teamId === id);
       if (!ok) throw refuse();
       return { scope: { level: 'team', teamId: id }, label: `team:${team.name}` };
     }
@@ -94,8 +100,15 @@ export function createReportService(deps: { db: Database; users: UserRepository;
     return { from, to, fromAt: startOfShanghaiDay(from), toAt: startOfShanghaiDay(addDays(to, 1)) };
   }
 
-  async function group(model: { aggregate: (p: object[]) => { exec(): Promise<unknown[]> } }, match: object, by: string | object) {
-    return (await model.aggregate([{ $match: match }, { $group: { _id: by, n: { $sum: 1 } } }]).exec()) as { _id: unknown; n: number }[];
+  async function group(
+    model: { aggregate: (p: object[]) => { exec(): Promise<unknown[]> } },
+    match: object,
+    by: string | object,
+  ) {
+    return (await model.aggregate([{ $match: match }, { $group: { _id: by, n: { $sum: 1 } } }]).exec()) as {
+      _id: unknown;
+      n: number;
+    }[];
   }
 
   return {
@@ -109,30 +122,50 @@ export function createReportService(deps: { db: Database; users: UserRepository;
       const inRange = { $gte: p.fromAt, $lt: p.toAt };
       const dates = { $gte: p.from, $lte: p.to };
 
-      const [interactions, newLeads, tasks, expiring, leadsBySource, lifecycles, surveys, funnel, losses, agentInteractions, agentWins] =
-        await Promise.all([
-          group(m.Interaction, { ...own, occurredAt: inRange, type: { $in: ['visit', 'call'] } }, '$type'),
-          m.Lead.countDocuments({ ...leadScope, createdDate: dates, mergedInto: { $exists: false } }),
-          group(m.Task, { ...own, dueDate: dates }, '$status'),
-          group(m.Policy, { ...own, expiryDate: dates }, { outcome: '$renewalOutcome', status: '$status' }),
-          group(m.Lead, { ...leadScope, createdDate: dates, mergedInto: { $exists: false } }, { source: '$source', stage: '$stage' }),
-          group(m.Customer, { ...own }, '$segmentation.lifecycle'),
-          group(m.Survey, { ...own, status: 'answered', answeredAt: inRange }, '$score'),
-          m.Lead.aggregate([
-            { $match: { ...leadScope, createdDate: dates, mergedInto: { $exists: false } } },
-            { $unwind: '$reachedStages' },
-            { $group: { _id: '$reachedStages', n: { $sum: 1 } } },
-          ]).exec() as Promise<{ _id: string; n: number }[]>,
-          group(m.Lead, { ...leadScope, stage: 'lost', lostDate: dates }, '$lossReason'),
-          group(m.Interaction, { ...own, occurredAt: inRange, type: { $in: ['visit', 'call'] } }, '$agentId'),
-          group(m.Lead, { ...leadScope, stage: 'won', wonDate: dates }, '$assigneeId'),
-        ]);
+      const [
+        interactions,
+        newLeads,
+        tasks,
+        expiring,
+        leadsBySource,
+        lifecycles,
+        surveys,
+        funnel,
+        losses,
+        agentInteractions,
+        agentWins,
+      ] = await Promise.all([
+        group(m.Interaction, { ...own, occurredAt: inRange, type: { $in: ['visit', 'call'] } }, '$type'),
+        m.Lead.countDocuments({ ...leadScope, createdDate: dates, mergedInto: { $exists: false } }),
+        group(m.Task, { ...own, dueDate: dates }, '$status'),
+        group(m.Policy, { ...own, expiryDate: dates }, { outcome: '$renewalOutcome', status: '$status' }),
+        group(
+          m.Lead,
+          { ...leadScope, createdDate: dates, mergedInto: { $exists: false } },
+          { source: '$source', stage: '$stage' },
+        ),
+        group(m.Customer, { ...own }, '$segmentation.lifecycle'),
+        group(m.Survey, { ...own, status: 'answered', answeredAt: inRange }, '$score'),
+        m.Lead.aggregate([
+          { $match: { ...leadScope, createdDate: dates, mergedInto: { $exists: false } } },
+          { $unwind: '$reachedStages' },
+          { $group: { _id: '$reachedStages', n: { $sum: 1 } } },
+        ]).exec() as Promise<{ _id: string; n: number }[]>,
+        group(m.Lead, { ...leadScope, stage: 'lost', lostDate: dates }, '$lossReason'),
+        group(m.Interaction, { ...own, occurredAt: inRange, type: { $in: ['visit', 'call'] } }, '$agentId'),
+        group(m.Lead, { ...leadScope, stage: 'won', wonDate: dates }, '$assigneeId'),
+      ]);
       // Premium sums in code over bounded batches: FerretDB 1.x answers 0 for $sum over a field path.
       const premium = { periodSum: 0, periodN: 0, allSum: 0, byOwner: new Map<string, number>() };
       const payingCustomers = new Set<string>();
       let after: Types.ObjectId | undefined;
       for (;;) {
-        const batch = await m.Policy.find(after ? { ...own, _id: { $gt: after } } : own, { premium: 1, customerId: 1, ownerId: 1, effectiveDate: 1 })
+        const batch = await m.Policy.find(after ? { ...own, _id: { $gt: after } } : own, {
+          premium: 1,
+          customerId: 1,
+          ownerId: 1,
+          effectiveDate: 1,
+        })
           .sort({ _id: 1 })
           .limit(2000)
           .lean();
@@ -150,7 +183,8 @@ export function createReportService(deps: { db: Database; users: UserRepository;
         after = batch[batch.length - 1]?._id;
       }
 
-      const count = (rows: { _id: unknown; n: number }[], key: unknown) => rows.find((r) => r._id === key)?.n ?? 0;
+      const count = (rows: { _id: unknown; n: number }[], key: unknown) =>
+        rows.find((r) => r._id === key)?.n ?? 0;
       const taskTotal = tasks.reduce((a, r) => a + r.n, 0) - count(tasks, 'cancelled');
       const expTotal = expiring.reduce((a, r) => a + r.n, 0);
       const renewed = expiring
@@ -175,7 +209,12 @@ export function createReportService(deps: { db: Database; users: UserRepository;
       // Sales cycle in code over bounded batches (date arithmetic is not portable inside pipelines).
       let cycleDays = 0;
       let cycleN = 0;
-      const won = await m.Lead.find({ ...leadScope, stage: 'won', wonDate: dates }, { createdAt: 1, wonAt: 1 }).limit(20_000).lean();
+      const won = await m.Lead.find(
+        { ...leadScope, stage: 'won', wonDate: dates },
+        { createdAt: 1, wonAt: 1 },
+      )
+        .limit(20_000)
+        .lean();
       for (const l of won) {
         if (l.wonAt && l.createdAt) {
           cycleDays += (l.wonAt.getTime() - l.createdAt.getTime()) / 86_400_000;
@@ -184,7 +223,8 @@ export function createReportService(deps: { db: Database; users: UserRepository;
       }
 
       const agentIds = new Set<string>();
-      for (const rows of [agentInteractions, agentWins]) for (const r of rows) if (r._id) agentIds.add(String(r._id));
+      for (const rows of [agentInteractions, agentWins])
+        for (const r of rows) if (r._id) agentIds.add(String(r._id));
       for (const id of premium.byOwner.keys()) agentIds.add(id);
       const perAgent = [];
       for (const id of [...agentIds].slice(0, 500)) {
@@ -206,12 +246,18 @@ export function createReportService(deps: { db: Database; users: UserRepository;
         visits: count(interactions, 'visit'),
         calls: count(interactions, 'call'),
         newLeads,
-        taskCompletion: { done: count(tasks, 'done'), total: taskTotal, rate: ratio(count(tasks, 'done'), taskTotal) },
+        taskCompletion: {
+          done: count(tasks, 'done'),
+          total: taskTotal,
+          rate: ratio(count(tasks, 'done'), taskTotal),
+        },
         renewalRate: { renewed, expiring: expTotal, rate: ratio(renewed, expTotal) },
         conversionBySource: [...sources.entries()]
           .map(([source, s]) => ({ source, leads: s.leads, won: s.won, rate: ratio(s.won, s.leads) }))
           .sort((a, b) => b.leads - a.leads),
-        averagePremium: premium.periodN ? Math.round((premium.periodSum / premium.periodN) * 100) / 100 : null,
+        averagePremium: premium.periodN
+          ? Math.round((premium.periodSum / premium.periodN) * 100) / 100
+          : null,
         ltv: payingCustomers.size ? Math.round((premium.allSum / payingCustomers.size) * 100) / 100 : null,
         churnRate: ratio(count(lifecycles, 'churned'), customersTotal),
         activeCustomers: count(lifecycles, 'active'),
@@ -220,8 +266,14 @@ export function createReportService(deps: { db: Database; users: UserRepository;
         surveys: answered,
         perAgent,
         salesCycleDays: cycleN ? Math.round((cycleDays / cycleN) * 10) / 10 : null,
-        funnel: LEAD_STAGES.map((s) => ({ stage: s, label: STAGE_LABELS[s], count: funnel.find((r) => r._id === s)?.n ?? 0 })),
-        lossReasons: losses.map((r) => ({ reason: (r._id as string | null) ?? '未填写', count: r.n })).sort((a, b) => b.count - a.count),
+        funnel: LEAD_STAGES.map((s) => ({
+          stage: s,
+          label: STAGE_LABELS[s],
+          count: funnel.find((r) => r._id === s)?.n ?? 0,
+        })),
+        lossReasons: losses
+          .map((r) => ({ reason: (r._id as string | null) ?? '未填写', count: r.n }))
+          .sort((a, b) => b.count - a.count),
       };
     },
   };

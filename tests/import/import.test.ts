@@ -24,7 +24,19 @@ async function workbook(rows: unknown[][]): Promise<Buffer> {
   for (const r of rows) ws.addRow(r);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
-const HEAD = ['姓名', '性别', '生日', '手机号', '保单号', '保险公司', '险种', '保费', '生效日期', '到期日期', '受益人'];
+const HEAD = [
+  '姓名',
+  '性别',
+  '生日',
+  '手机号',
+  '保单号',
+  '保险公司',
+  '险种',
+  '保费',
+  '生效日期',
+  '到期日期',
+  '受益人',
+];
 
 async function post(file: Buffer, query: string, type = XLSX) {
   return t
@@ -37,7 +49,14 @@ async function post(file: Buffer, query: string, type = XLSX) {
 
 describe('parseSheetDate', () => {
   test('when dates come as Excel serial, 2026/1/5, 2026-01-05 or 2026年1月5日, then all are 2026-01-05; impossible dates are refused', () => {
-    for (const v of [46027, '46027', '2026/1/5', '2026-01-05', '2026年1月5日', new Date(Date.UTC(2026, 0, 5))]) {
+    for (const v of [
+      46027,
+      '46027',
+      '2026/1/5',
+      '2026-01-05',
+      '2026年1月5日',
+      new Date(Date.UTC(2026, 0, 5)),
+    ]) {
       expect(parseSheetDate(v)).toBe('2026-01-05');
     }
     expect(parseSheetDate('2026-02-30')).toBeUndefined();
@@ -51,7 +70,19 @@ describe('POST /api/v1/imports', () => {
     const p2 = randomMobile();
     const file = await workbook([
       HEAD,
-      ['张一', '男', '1980/2/3', p1, 'T-1001', '平安人寿', '重疾', '¥5,000', 46027, '2027年1月4日', '李一(配偶)'],
+      [
+        '张一',
+        '男',
+        '1980/2/3',
+        p1,
+        'T-1001',
+        '平安人寿',
+        '重疾',
+        '¥5,000',
+        46027,
+        '2027年1月4日',
+        '李一(配偶)',
+      ],
       ['张二', '女', '', p2, 'T-1002', '平安人寿', '医疗险', 800, '2026-01-05', '2027-01-04', ''],
       ['张一', '男', '1980/2/3', p1, 'T-1001', '平安人寿', '重疾', 5000, '2026/1/5', '2027/1/4', ''],
       ['', '男', '', randomMobile(), '', '', '', '', '', '', ''],
@@ -60,9 +91,28 @@ describe('POST /api/v1/imports', () => {
     ]);
     const dry = await post(file, 'dryRun=true&fileName=a.xlsx');
     expect(dry.status).toBe(200);
-    expect(dry.body).toMatchObject({ status: 'done', total: 6, valid: 2, duplicates: 1, invalid: 3, createdCustomers: 0 });
-    const rows = dry.body.rows.items as { row: number; status: string; duplicateOf: string | null; reasons: string[] }[];
-    expect(rows.map((r) => r.status)).toEqual(['valid', 'valid', 'duplicate', 'invalid', 'invalid', 'invalid']);
+    expect(dry.body).toMatchObject({
+      status: 'done',
+      total: 6,
+      valid: 2,
+      duplicates: 1,
+      invalid: 3,
+      createdCustomers: 0,
+    });
+    const rows = dry.body.rows.items as {
+      row: number;
+      status: string;
+      duplicateOf: string | null;
+      reasons: string[];
+    }[];
+    expect(rows.map((r) => r.status)).toEqual([
+      'valid',
+      'valid',
+      'duplicate',
+      'invalid',
+      'invalid',
+      'invalid',
+    ]);
     expect(rows[2]?.duplicateOf).toBe('row:2');
     expect(rows[3]?.reasons).toContain('姓名：不能为空');
     expect(rows[4]?.reasons).toContain('手机号：不是有效的中国大陆手机号');
@@ -72,32 +122,67 @@ describe('POST /api/v1/imports', () => {
     const real = await post(file, 'dryRun=false&fileName=a.xlsx');
     expect(real.status).toBe(202);
     await t.services.imports.settled(real.body.id);
-    const done = await t.http().get(`/api/v1/imports/${real.body.id}`).set('authorization', `Bearer ${await t.tokenFor(agent)}`);
-    expect(done.body).toMatchObject({ status: 'done', processed: 6, createdCustomers: 2, createdPolicies: 2 });
+    const done = await t
+      .http()
+      .get(`/api/v1/imports/${real.body.id}`)
+      .set('authorization', `Bearer ${await t.tokenFor(agent)}`);
+    expect(done.body).toMatchObject({
+      status: 'done',
+      processed: 6,
+      createdCustomers: 2,
+      createdPolicies: 2,
+    });
     const policy = await db().models.Policy.findOne({ number: 'T-1001' }).lean();
-    expect(policy).toMatchObject({ premium: 5000, effectiveDate: '2026-01-05', expiryDate: '2027-01-04', line: '重疾', beneficiaries: [{ name: '李一' }] });
+    expect(policy).toMatchObject({
+      premium: 5000,
+      effectiveDate: '2026-01-05',
+      expiryDate: '2027-01-04',
+      line: '重疾',
+      beneficiaries: [{ name: '李一' }],
+    });
     expect(policy?.ownerId.toString()).toBe(agent.id);
 
     const again = await post(file, 'dryRun=false&fileName=a.xlsx');
     await t.services.imports.settled(again.body.id);
-    const second = await t.services.imports.get({ kind: 'staff', userId: agent.id, role: 'agent', scope: { level: 'own', userId: agent.id } }, again.body.id);
-    expect(second).toMatchObject({ status: 'done', createdCustomers: 0, createdPolicies: 0, duplicates: 3, valid: 0 });
+    const second = await t.services.imports.get(
+      { kind: 'staff', userId: agent.id, role: 'agent', scope: { level: 'own', userId: agent.id } },
+      again.body.id,
+    );
+    expect(second).toMatchObject({
+      status: 'done',
+      createdCustomers: 0,
+      createdPolicies: 0,
+      duplicates: 3,
+      valid: 0,
+    });
     expect(await db().models.Customer.countDocuments({ 'phones.number': `+86${p1}` })).toBe(1);
   });
 
   test('when the header names differ, then a caller mapping is used; a CSV works the same way', async () => {
     const phone = randomMobile();
     const csv = Buffer.from(`\uFEFF客户,联系方式\n"钱五",${phone}\n`);
-    const res = await post(csv, `dryRun=true&fileName=a.csv&mapping=${encodeURIComponent(JSON.stringify({ name: '客户', phone: '联系方式' }))}`, 'text/csv');
+    const res = await post(
+      csv,
+      `dryRun=true&fileName=a.csv&mapping=${encodeURIComponent(JSON.stringify({ name: '客户', phone: '联系方式' }))}`,
+      'text/csv',
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ total: 1, valid: 1 });
   });
 
   test('when the file is corrupt, empty or a formula has no value, then the answer says so clearly and nothing is imported', async () => {
-    const corrupt = await post(Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('garbage')]), 'dryRun=false');
+    const corrupt = await post(
+      Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('garbage')]),
+      'dryRun=false',
+    );
     expect(corrupt.status).toBe(202);
     await t.services.imports.settled(corrupt.body.id);
-    expect(await t.services.imports.get({ kind: 'staff', userId: agent.id, role: 'agent', scope: { level: 'own', userId: agent.id } }, corrupt.body.id)).toMatchObject({
+    expect(
+      await t.services.imports.get(
+        { kind: 'staff', userId: agent.id, role: 'agent', scope: { level: 'own', userId: agent.id } },
+        corrupt.body.id,
+      ),
+    ).toMatchObject({
       status: 'rolled_back',
       error: '文件已损坏或不是有效的 xlsx/csv 文件',
     });

@@ -18,7 +18,11 @@ beforeAll(async () => {
 });
 
 async function apiKey(): Promise<string> {
-  const res = await t.http().post('/api/v1/lead-api-keys').set('authorization', await auth(admin)).send({ name: '官网表单', source: '官网' });
+  const res = await t
+    .http()
+    .post('/api/v1/lead-api-keys')
+    .set('authorization', await auth(admin))
+    .send({ name: '官网表单', source: '官网' });
   expect(res.status).toBe(201);
   return res.body.key as string;
 }
@@ -27,7 +31,11 @@ describe('POST /api/v1/leads/intake', () => {
   test('when a form posts with a valid key, then a graded lead is created; a revoked key answers 401 and the key is stored only hashed', async () => {
     const key = await apiKey();
     const phone = `+86${randomMobile()}`;
-    const res = await t.http().post('/api/v1/leads/intake').set('x-api-key', key).send({ name: '王五', phone: phone.slice(3), intent: 'high', type: '保障型' });
+    const res = await t
+      .http()
+      .post('/api/v1/leads/intake')
+      .set('x-api-key', key)
+      .send({ name: '王五', phone: phone.slice(3), intent: 'high', type: '保障型' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ outcome: 'created', grade: 'A' });
     const lead = await db().models.Lead.findById(res.body.leadId).lean();
@@ -35,10 +43,21 @@ describe('POST /api/v1/leads/intake', () => {
     const stored = await db().models.LeadApiKey.find({}).lean();
     expect(JSON.stringify(stored)).not.toContain(key);
 
-    const list = await t.http().get('/api/v1/lead-api-keys').set('authorization', await auth(admin));
+    const list = await t
+      .http()
+      .get('/api/v1/lead-api-keys')
+      .set('authorization', await auth(admin));
     const id = list.body.items.find((k: { prefix: string }) => key.includes(k.prefix)).id;
-    await t.http().delete(`/api/v1/lead-api-keys/${id}`).set('authorization', await auth(admin)).expect(200);
-    const after = await t.http().post('/api/v1/leads/intake').set('x-api-key', key).send({ phone: randomMobile() });
+    await t
+      .http()
+      .delete(`/api/v1/lead-api-keys/${id}`)
+      .set('authorization', await auth(admin))
+      .expect(200);
+    const after = await t
+      .http()
+      .post('/api/v1/leads/intake')
+      .set('x-api-key', key)
+      .send({ phone: randomMobile() });
     expect(after.status).toBe(401);
     expect(after.body.error.code).toBe('LEAD_API_KEY_INVALID');
   });
@@ -47,8 +66,20 @@ describe('POST /api/v1/leads/intake', () => {
     const key = await apiKey();
     const local = randomMobile();
     const phone = `+86${local}`;
-    const first = await t.http().post('/api/v1/leads/intake').set('x-api-key', key).send({ name: '赵六', phone: local });
-    const second = await t.http().post('/api/v1/leads/intake').set('x-api-key', key).send({ phone: `+86 ${local.slice(0, 3)}-${local.slice(3, 7)}-${local.slice(7)}`, wechatId: 'zhao6', productInterest: ['重疾'] });
+    const first = await t
+      .http()
+      .post('/api/v1/leads/intake')
+      .set('x-api-key', key)
+      .send({ name: '赵六', phone: local });
+    const second = await t
+      .http()
+      .post('/api/v1/leads/intake')
+      .set('x-api-key', key)
+      .send({
+        phone: `+86 ${local.slice(0, 3)}-${local.slice(3, 7)}-${local.slice(7)}`,
+        wechatId: 'zhao6',
+        productInterest: ['重疾'],
+      });
     expect(second.status).toBe(200);
     expect(second.body).toMatchObject({ outcome: 'merged', leadId: first.body.leadId });
     expect(await db().models.Lead.countDocuments({ phone })).toBe(1);
@@ -69,17 +100,57 @@ describe('assignment rules', () => {
     const a = await auth(admin);
     // Clear earlier rules so this test controls the order.
     await db().models.LeadAssignmentRule.deleteMany({});
-    await t.http().post('/api/v1/lead-rules').set('authorization', a).send({ name: '广告进公海', order: 1, match: { sources: ['广告'] }, target: { kind: 'pool' } }).expect(201);
-    await t.http().post('/api/v1/lead-rules').set('authorization', a).send({ name: '离职的人', order: 2, match: { regions: ['杭州'] }, target: { kind: 'agent', userId: gone.id } }).expect(201);
-    await t.http().post('/api/v1/lead-rules').set('authorization', a).send({ name: '杭州团队', order: 3, match: { regions: ['杭州'] }, target: { kind: 'team', teamId: team.id } }).expect(201);
-    await t.http().post('/api/v1/lead-rules').set('authorization', a).send({ name: '车险专人', order: 4, match: { productInterests: ['车险'] }, target: { kind: 'agent', userId: direct.id } }).expect(201);
+    await t
+      .http()
+      .post('/api/v1/lead-rules')
+      .set('authorization', a)
+      .send({ name: '广告进公海', order: 1, match: { sources: ['广告'] }, target: { kind: 'pool' } })
+      .expect(201);
+    await t
+      .http()
+      .post('/api/v1/lead-rules')
+      .set('authorization', a)
+      .send({
+        name: '离职的人',
+        order: 2,
+        match: { regions: ['杭州'] },
+        target: { kind: 'agent', userId: gone.id },
+      })
+      .expect(201);
+    await t
+      .http()
+      .post('/api/v1/lead-rules')
+      .set('authorization', a)
+      .send({
+        name: '杭州团队',
+        order: 3,
+        match: { regions: ['杭州'] },
+        target: { kind: 'team', teamId: team.id },
+      })
+      .expect(201);
+    await t
+      .http()
+      .post('/api/v1/lead-rules')
+      .set('authorization', a)
+      .send({
+        name: '车险专人',
+        order: 4,
+        match: { productInterests: ['车险'] },
+        target: { kind: 'agent', userId: direct.id },
+      })
+      .expect(201);
 
     // Load the busy agent with two open leads.
     for (let i = 0; i < 2; i++) {
       await t.services.leads.intake({ phone: randomMobile() }, { via: 'manual', assignTo: busy });
     }
     const key = await apiKey();
-    const send = (body: Record<string, unknown>) => t.http().post('/api/v1/leads/intake').set('x-api-key', key).send({ phone: randomMobile(), ...body });
+    const send = (body: Record<string, unknown>) =>
+      t
+        .http()
+        .post('/api/v1/leads/intake')
+        .set('x-api-key', key)
+        .send({ phone: randomMobile(), ...body });
 
     const ad = await send({ source: '广告', region: '杭州' });
     const adLead = await db().models.Lead.findById(ad.body.leadId).lean();
@@ -107,22 +178,49 @@ describe('merge and undo', () => {
   test('when two leads of one person are merged, then one remains with both histories; an admin undo restores both', async () => {
     const agent = await org.user('agent');
     const a = await auth(agent);
-    const one = await t.http().post('/api/v1/leads').set('authorization', a).send({ name: '钱七', phone: randomMobile() });
-    const two = await t.http().post('/api/v1/leads').set('authorization', a).send({ name: '钱七', wechatId: 'qian7', region: '上海' });
+    const one = await t
+      .http()
+      .post('/api/v1/leads')
+      .set('authorization', a)
+      .send({ name: '钱七', phone: randomMobile() });
+    const two = await t
+      .http()
+      .post('/api/v1/leads')
+      .set('authorization', a)
+      .send({ name: '钱七', wechatId: 'qian7', region: '上海' });
     expect(one.status).toBe(201);
-    await t.http().post(`/api/v1/leads/${two.body.lead.id}/activities`).set('authorization', a).send({ type: 'call', summary: '电话沟通了重疾需求' }).expect(201);
+    await t
+      .http()
+      .post(`/api/v1/leads/${two.body.lead.id}/activities`)
+      .set('authorization', a)
+      .send({ type: 'call', summary: '电话沟通了重疾需求' })
+      .expect(201);
 
-    const merged = await t.http().post(`/api/v1/leads/${one.body.lead.id}/merge`).set('authorization', a).send({ otherLeadId: two.body.lead.id });
+    const merged = await t
+      .http()
+      .post(`/api/v1/leads/${one.body.lead.id}/merge`)
+      .set('authorization', a)
+      .send({ otherLeadId: two.body.lead.id });
     expect(merged.status).toBe(200);
     expect(merged.body.lead).toMatchObject({ wechatId: 'qian7', region: '上海' });
-    expect(merged.body.lead.history.some((h: { note?: string }) => h.note === '电话沟通了重疾需求')).toBe(true);
-    expect((await db().models.Lead.findById(two.body.lead.id).lean())?.mergedInto?.toString()).toBe(one.body.lead.id);
+    expect(merged.body.lead.history.some((h: { note?: string }) => h.note === '电话沟通了重疾需求')).toBe(
+      true,
+    );
+    expect((await db().models.Lead.findById(two.body.lead.id).lean())?.mergedInto?.toString()).toBe(
+      one.body.lead.id,
+    );
 
     const history = await t.http().get(`/api/v1/leads/${one.body.lead.id}/merges`).set('authorization', a);
     expect(history.body.items).toHaveLength(1);
-    const refused = await t.http().post(`/api/v1/leads/merges/${merged.body.mergeId}/undo`).set('authorization', a);
+    const refused = await t
+      .http()
+      .post(`/api/v1/leads/merges/${merged.body.mergeId}/undo`)
+      .set('authorization', a);
     expect(refused.status).toBe(403);
-    const undo = await t.http().post(`/api/v1/leads/merges/${merged.body.mergeId}/undo`).set('authorization', await auth(admin));
+    const undo = await t
+      .http()
+      .post(`/api/v1/leads/merges/${merged.body.mergeId}/undo`)
+      .set('authorization', await auth(admin));
     expect(undo.status).toBe(200);
     const survivor = await db().models.Lead.findById(one.body.lead.id).lean();
     const restored = await db().models.Lead.findById(two.body.lead.id).lean();
@@ -137,13 +235,37 @@ describe('pipeline', () => {
   test('when a lead is lost without a reason it is refused; 成交 converts it to a customer that keeps the calls', async () => {
     const agent = await org.user('agent');
     const a = await auth(agent);
-    const lead = (await t.http().post('/api/v1/leads').set('authorization', a).send({ name: '孙八', phone: randomMobile() })).body.lead;
-    await t.http().post(`/api/v1/leads/${lead.id}/activities`).set('authorization', a).send({ type: 'visit', summary: '上门讲解方案' }).expect(201);
-    const lost = await t.http().post(`/api/v1/leads/${lead.id}/stage`).set('authorization', a).send({ stage: 'lost' });
+    const lead = (
+      await t
+        .http()
+        .post('/api/v1/leads')
+        .set('authorization', a)
+        .send({ name: '孙八', phone: randomMobile() })
+    ).body.lead;
+    await t
+      .http()
+      .post(`/api/v1/leads/${lead.id}/activities`)
+      .set('authorization', a)
+      .send({ type: 'visit', summary: '上门讲解方案' })
+      .expect(201);
+    const lost = await t
+      .http()
+      .post(`/api/v1/leads/${lead.id}/stage`)
+      .set('authorization', a)
+      .send({ stage: 'lost' });
     expect(lost.status).toBe(422);
     expect(lost.body.error.code).toBe('LEAD_LOSS_REASON_REQUIRED');
-    await t.http().post(`/api/v1/leads/${lead.id}/stage`).set('authorization', a).send({ stage: 'needs_analysis' }).expect(200);
-    const won = await t.http().post(`/api/v1/leads/${lead.id}/stage`).set('authorization', a).send({ stage: 'won' });
+    await t
+      .http()
+      .post(`/api/v1/leads/${lead.id}/stage`)
+      .set('authorization', a)
+      .send({ stage: 'needs_analysis' })
+      .expect(200);
+    const won = await t
+      .http()
+      .post(`/api/v1/leads/${lead.id}/stage`)
+      .set('authorization', a)
+      .send({ stage: 'won' });
     expect(won.status).toBe(200);
     expect(won.body.stage).toBe('won');
     const customerId = won.body.customerId as string;

@@ -25,11 +25,22 @@ beforeAll(async () => {
   lead = await org.user('team_lead', { team });
   outsider = await org.user('agent');
   const m = db().models;
-  const own = (u: UserRecord) => ({ ownerId: new Types.ObjectId(u.id), teamId: new Types.ObjectId(team.id), branchId: new Types.ObjectId(u.branchId) });
+  const own = (u: UserRecord) => ({
+    ownerId: new Types.ObjectId(u.id),
+    teamId: new Types.ObjectId(team.id),
+    branchId: new Types.ObjectId(u.branchId),
+  });
   const cid = () => new Types.ObjectId();
 
   // Interactions: 甲 2 visits + 1 call in March, 1 visit in February; 乙 1 call in March.
-  const interaction = (u: UserRecord, type: string, d: string) => ({ customerId: cid(), agentId: new Types.ObjectId(u.id), type, occurredAt: at(d), summary: 'x', ...own(u) });
+  const interaction = (u: UserRecord, type: string, d: string) => ({
+    customerId: cid(),
+    agentId: new Types.ObjectId(u.id),
+    type,
+    occurredAt: at(d),
+    summary: 'x',
+    ...own(u),
+  });
   await m.Interaction.insertMany([
     interaction(a, 'visit', '2026-03-02'),
     interaction(a, 'visit', '2026-03-31'),
@@ -38,12 +49,26 @@ beforeAll(async () => {
     interaction(b, 'call', '2026-03-10'),
   ]);
   // Tasks due in March: 2 done, 1 open, 1 cancelled → 2 / 3.
-  const task = (status: string) => ({ title: 't', dueDate: '2026-03-20', status, sourceType: 'manual', createdBy: new Types.ObjectId(a.id), ...own(a) });
+  const task = (status: string) => ({
+    title: 't',
+    dueDate: '2026-03-20',
+    status,
+    sourceType: 'manual',
+    createdBy: new Types.ObjectId(a.id),
+    ...own(a),
+  });
   await m.Task.insertMany([task('done'), task('done'), task('open'), task('cancelled')]);
   // Policies: 4 expiring in March (1 outcome renewed, 1 status renewed) → 0.5; 2 effective in March (1000, 3000) → 2000.
   const c1 = cid();
   const c2 = cid();
-  const policy = (customerId: Types.ObjectId, u: UserRecord, premium: number, effectiveDate: string, expiryDate: string, extra: Record<string, unknown> = {}) => ({
+  const policy = (
+    customerId: Types.ObjectId,
+    u: UserRecord,
+    premium: number,
+    effectiveDate: string,
+    expiryDate: string,
+    extra: Record<string, unknown> = {},
+  ) => ({
     number: `K${randomBytes(4).toString('hex')}`,
     insurer: '平安',
     product: 'p',
@@ -69,9 +94,21 @@ beforeAll(async () => {
     policy(c2, b, 3000, '2026-03-11', '2027-03-10'),
   ]);
   // Customers: active, active, churned.
-  const seg = (lifecycle: string) => ({ tier: 'low', book: 'general', lifecycle, annualPremium: 0, computedAt: NOW });
+  const seg = (lifecycle: string) => ({
+    tier: 'low',
+    book: 'general',
+    lifecycle,
+    annualPremium: 0,
+    computedAt: NOW,
+  });
   await m.Customer.insertMany(
-    ['active', 'active', 'churned'].map((l, i) => ({ name: `客${i}`, nameInitials: 'k', namePinyin: 'ke', segmentation: seg(l), ...own(a) })),
+    ['active', 'active', 'churned'].map((l, i) => ({
+      name: `客${i}`,
+      nameInitials: 'k',
+      namePinyin: 'ke',
+      segmentation: seg(l),
+      ...own(a),
+    })),
   );
   // Surveys answered in March: 5, 5, 4, 2 → NPS (2 − 1) / 4 = 25, CSAT 3 / 4.
   await m.Survey.insertMany(
@@ -89,7 +126,14 @@ beforeAll(async () => {
     })),
   );
   // Leads created in March: 广告 ×3 (1 won after 10 days, 1 lost 价格太高), 转介绍 ×1 won after 4 days; 1 lead in February.
-  const leadDoc = (u: UserRecord, source: string, createdDate: string, stage: string, reached: string[], extra: Record<string, unknown> = {}) => ({
+  const leadDoc = (
+    u: UserRecord,
+    source: string,
+    createdDate: string,
+    stage: string,
+    reached: string[],
+    extra: Record<string, unknown> = {},
+  ) => ({
     source,
     intent: 'medium',
     type: '综合型',
@@ -105,10 +149,23 @@ beforeAll(async () => {
     ...extra,
   });
   await m.Lead.collection.insertMany([
-    leadDoc(a, '广告', '2026-03-01', 'won', ['new', 'assigned', 'contacted', 'needs_analysis', 'proposal', 'won'], { wonAt: at('2026-03-11'), wonDate: '2026-03-11' }),
-    leadDoc(a, '广告', '2026-03-02', 'lost', ['new', 'assigned', 'contacted', 'lost'], { lostDate: '2026-03-09', lossReason: '价格太高' }),
+    leadDoc(
+      a,
+      '广告',
+      '2026-03-01',
+      'won',
+      ['new', 'assigned', 'contacted', 'needs_analysis', 'proposal', 'won'],
+      { wonAt: at('2026-03-11'), wonDate: '2026-03-11' },
+    ),
+    leadDoc(a, '广告', '2026-03-02', 'lost', ['new', 'assigned', 'contacted', 'lost'], {
+      lostDate: '2026-03-09',
+      lossReason: '价格太高',
+    }),
     leadDoc(b, '广告', '2026-03-03', 'assigned', ['new', 'assigned']),
-    leadDoc(b, '转介绍', '2026-03-05', 'won', ['new', 'assigned', 'contacted', 'proposal', 'won'], { wonAt: at('2026-03-09'), wonDate: '2026-03-09' }),
+    leadDoc(b, '转介绍', '2026-03-05', 'won', ['new', 'assigned', 'contacted', 'proposal', 'won'], {
+      wonAt: at('2026-03-09'),
+      wonDate: '2026-03-09',
+    }),
     leadDoc(a, '广告', '2026-02-20', 'assigned', ['new', 'assigned']),
   ]);
 });
@@ -140,7 +197,9 @@ describe('GET /api/v1/reports/kpis', () => {
       { source: '广告', leads: 3, won: 1, rate: 0.3333 },
       { source: '转介绍', leads: 1, won: 1, rate: 1 },
     ]);
-    expect(Object.fromEntries(res.body.funnel.map((f: { stage: string; count: number }) => [f.stage, f.count]))).toEqual({
+    expect(
+      Object.fromEntries(res.body.funnel.map((f: { stage: string; count: number }) => [f.stage, f.count])),
+    ).toEqual({
       new: 4,
       assigned: 4,
       contacted: 3,
@@ -157,7 +216,10 @@ describe('GET /api/v1/reports/kpis', () => {
 
   test('when an agent asks for the team, then 403; their own CSV export has the same definitions', async () => {
     const token = `Bearer ${await t.tokenFor(outsider)}`;
-    const refused = await t.http().get(`/api/v1/reports/kpis?scope=team:${team.id}`).set('authorization', token);
+    const refused = await t
+      .http()
+      .get(`/api/v1/reports/kpis?scope=team:${team.id}`)
+      .set('authorization', token);
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('REPORT_SCOPE_INVALID');
     const csv = await t
