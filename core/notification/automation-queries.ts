@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import type { Models } from '../db/database.js';
 
 // Read-only scans the automations need across every owner (system scope), with narrow projections and
-// keyset pagination (by _id) so memory stays flat however many rows match. Customer data itself is
+// cursor batches so memory stays flat however many rows match. Customer data itself is
 // written only by its own domain; these never write.
 
 const oid = (id: string) => new Types.ObjectId(id);
@@ -110,18 +110,24 @@ const CONTACT_FIELDS = {
   branchId: 1,
 };
 
-/** Pages through a filter by ascending _id: each page is one bounded query. */
-async function* keyset<T extends { _id: Types.ObjectId }>(
-  page: (after: Types.ObjectId | undefined) => Promise<T[]>,
+/**
+ * Streams a query's rows in arrays of `size`: one server-side cursor read batch by batch, so memory
+ * holds one batch whatever the number of matches. (Keyset pages — `_id > last` sorted — cost a full
+ * scan per page on FerretDB, which does not push that sort down: quadratic on a large book.)
+ */
+async function* batches<T>(
+  query: { cursor(opts: { batchSize: number }): AsyncIterable<T> },
+  size: number,
 ): AsyncGenerator<T[]> {
-  let after: Types.ObjectId | undefined;
-  for (;;) {
-    const rows = await page(after);
-    const last = rows[rows.length - 1];
-    if (!last) return;
-    yield rows;
-    after = last._id;
+  let batch: T[] = [];
+  for await (const row of query.cursor({ batchSize: size })) {
+    batch.push(row);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
   }
+  if (batch.length > 0) yield batch;
 }
 
 export function createAutomationQueries(models: Models, batchSize = 500) {
@@ -131,12 +137,7 @@ export function createAutomationQueries(models: Models, batchSize = 500) {
     policiesExpiring(from: string, to: string): AsyncGenerator<PolicyForReminder[]> {
       const base: Record<string, unknown> = { status: 'in_force', expiryDate: { $gte: from, $lte: to } };
       return (async function* () {
-        for await (const rows of keyset((after) =>
-          Policy.find(after ? { ...base, _id: { $gt: after } } : base, POLICY_FIELDS)
-            .sort({ _id: 1 })
-            .limit(batchSize)
-            .lean<PolicyLean[]>(),
-        )) {
+        for await (const rows of batches(Policy.find(base, POLICY_FIELDS).lean<PolicyLean[]>(), batchSize)) {
           yield rows.map(toPolicy);
         }
       })();
@@ -150,12 +151,7 @@ export function createAutomationQueries(models: Models, batchSize = 500) {
         effectiveDate: { $regex: `^\\d{4}-${md}$` },
       };
       return (async function* () {
-        for await (const rows of keyset((after) =>
-          Policy.find(after ? { ...base, _id: { $gt: after } } : base, POLICY_FIELDS)
-            .sort({ _id: 1 })
-            .limit(batchSize)
-            .lean<PolicyLean[]>(),
-        )) {
+        for await (const rows of batches(Policy.find(base, POLICY_FIELDS).lean<PolicyLean[]>(), batchSize)) {
           yield rows.map(toPolicy);
         }
       })();
@@ -188,16 +184,14 @@ export function createAutomationQueries(models: Models, batchSize = 500) {
         $or: [{ birthdayMd: md }, { 'family.birthdayMd': md }, { 'anniversaries.md': md }],
       };
       return (async function* () {
-        for await (const rows of keyset((after) =>
-          Customer.find(after ? { ...base, _id: { $gt: after } } : base, {
+        for await (const rows of batches(
+          Customer.find(base, {
             ...CONTACT_FIELDS,
             birthdayMd: 1,
             family: 1,
             anniversaries: 1,
-          })
-            .sort({ _id: 1 })
-            .limit(batchSize)
-            .lean<CustomerLean[]>(),
+          }).lean<CustomerLean[]>(),
+          batchSize,
         )) {
           yield rows.map((d) => ({
             ...toContact(d),
@@ -228,11 +222,9 @@ export function createAutomationQueries(models: Models, batchSize = 500) {
         ],
       };
       return (async function* () {
-        for await (const rows of keyset((after) =>
-          Customer.find(after ? { ...base, _id: { $gt: after } } : base, { ...CONTACT_FIELDS, createdAt: 1 })
-            .sort({ _id: 1 })
-            .limit(batchSize)
-            .lean<CustomerLean[]>(),
+        for await (const rows of batches(
+          Customer.find(base, { ...CONTACT_FIELDS, createdAt: 1 }).lean<CustomerLean[]>(),
+          batchSize,
         )) {
           yield rows.map((d) => ({ ...toContact(d), since: d.lastInteractionAt ?? d.createdAt ?? cutoff }));
         }
@@ -254,8 +246,8 @@ export function createAutomationQueries(models: Models, batchSize = 500) {
         slaDueAt: { $lt: now },
       };
       return (async function* () {
-        for await (const rows of keyset((after) =>
-          Ticket.find(after ? { ...base, _id: { $gt: after } } : base, {
+        for await (const rows of batches(
+          Ticket.find(base, {
             title: 1,
             type: 1,
             urgency: 1,
@@ -265,23 +257,21 @@ export function createAutomationQueries(models: Models, batchSize = 500) {
             ownerId: 1,
             teamId: 1,
             branchId: 1,
-          })
-            .sort({ _id: 1 })
-            .limit(batchSize)
-            .lean<
-              {
-                _id: Types.ObjectId;
-                title: string;
-                type: string;
-                urgency: string;
-                slaDueAt: Date;
-                customerId: Types.ObjectId;
-                assigneeId?: Types.ObjectId | null;
-                ownerId: Types.ObjectId;
-                teamId?: Types.ObjectId | null;
-                branchId?: Types.ObjectId | null;
-              }[]
-            >(),
+          }).lean<
+            {
+              _id: Types.ObjectId;
+              title: string;
+              type: string;
+              urgency: string;
+              slaDueAt: Date;
+              customerId: Types.ObjectId;
+              assigneeId?: Types.ObjectId | null;
+              ownerId: Types.ObjectId;
+              teamId?: Types.ObjectId | null;
+              branchId?: Types.ObjectId | null;
+            }[]
+          >(),
+          batchSize,
         )) {
           yield rows.map((t) => ({
             id: t._id.toString(),
