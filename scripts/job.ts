@@ -7,10 +7,11 @@ import { connectConfiguredDatabase } from '#core/db/bootstrap';
 import { createLogger } from '#core/logger';
 import { createServices } from '#core/services';
 import { resolveWecomSettings } from '#core/wecom/settings';
-import { createAgenda } from '#jobs/agenda';
+import { runJob } from '#jobs/agenda';
 import { createChannels } from '#jobs/channels';
 import { complianceGate } from '#jobs/compliance-gate';
 import { createJobDeps } from '#jobs/deps';
+import { allJobs } from '#jobs/registry';
 import { nextRuns, schedules, SCHEDULE_TIMEZONE } from '#jobs/schedules';
 
 const { values, positionals } = parseArgs({
@@ -69,11 +70,12 @@ try {
     }),
     gate: complianceGate(services.compliance),
   });
-  const worker = createAgenda(deps);
+  // In this process, without Agenda: the same definitions and handler wrapper the worker uses.
+  const jobs = allJobs(deps);
   if (values.list) {
     const byJob = new Map(schedules(config, { leads: false }).map((s) => [s.job, s]));
     console.log(`jobs (schedules in ${SCHEDULE_TIMEZONE}, next runs after ${at.toISOString()}):`);
-    for (const job of worker.jobs) {
+    for (const job of jobs) {
       const s = byJob.get(job.name);
       const next = s
         ? nextRuns(s.cron, at, 2)
@@ -86,7 +88,9 @@ try {
     }
   } else {
     const data: unknown = values.data === undefined ? {} : JSON.parse(values.data);
-    const result = await worker.runOnce(name as string, data);
+    const def = jobs.find((j) => j.name === name);
+    if (!def) throw new Error(`no job named ${name}; see npm run job -- --list`);
+    const result = await runJob(deps, def, data);
     console.log(JSON.stringify({ job: name, at: at.toISOString(), result }, null, 2));
   }
 } catch (err) {
