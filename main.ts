@@ -1,6 +1,5 @@
 // Qibao's one entry point: `npm start` (components from QIBAO_COMPONENTS) or `npm run start:api` (one).
 import { startApiServer } from '#api/server';
-import { startBotComponent } from '#bot/server';
 import { ConfigError, loadConfig, readEnvironment, type Component } from '#config/config';
 import { resolveSecret } from '#config/secret';
 import { connectConfiguredDatabase } from '#core/db/bootstrap';
@@ -101,7 +100,8 @@ async function main(): Promise<void> {
       );
       return () => api.close();
     },
-    bot: () => startBotComponent({ config, logger, db, services, clock }),
+    // Loaded only when started: the bot's transports pull in wechaty, seconds of imports an api process skips.
+    bot: async () => (await import('#bot/server')).startBotComponent({ config, logger, db, services, clock }),
     jobs: () => startJobWorker({ config, logger, db, services, clock, secret }),
   };
   for (const name of components) {

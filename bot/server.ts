@@ -4,7 +4,6 @@ import type { Logger } from '#core/logger';
 import type { Services } from '#core/services';
 import { createBot } from './engine.js';
 import { registerWecomBot } from './transports/wecom.js';
-import { startWechatyBot } from './transports/wechaty.js';
 
 /**
  * The `bot` component of main.ts: the engine subscribed to WeCom callbacks (when WeCom or its simulator
@@ -30,8 +29,11 @@ export async function startBotComponent(deps: {
   } else {
     logger.warn('WeCom is not configured: the bot answers no WeCom messages');
   }
+  // wechaty (and its gRPC stack) is imported only when a puppet is configured.
   const wechaty = deps.config.bot.wechaty
-    ? await startWechatyBot({
+    ? await (
+        await import('./transports/wechaty.js')
+      ).startWechatyBot({
         bot,
         logger,
         puppet: { name: deps.config.bot.wechaty.puppet, token: deps.config.bot.wechaty.token },
