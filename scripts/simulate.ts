@@ -2,6 +2,7 @@
 // It asks the simulator (started by `npm start` when WECOM_CORP_ID is unset) to encrypt and sign the
 // message exactly as WeCom does and POST it to /wecom/callback, then prints what the API answered.
 import { loadConfig, readEnvironment } from '#config/config';
+import { readSimulatorAddress } from '../simulator/dev.js';
 
 const USAGE = `usage:
   npm run simulate -- say <userId> "<text>"               a member sends a text message to the app
@@ -15,7 +16,8 @@ const USAGE = `usage:
 
 async function main(): Promise<number> {
   const config = loadConfig(readEnvironment());
-  const base = `http://127.0.0.1:${config.wecom.simulator.port}`;
+  // The running Qibao records its simulator's address in the data dir (it may have had to pick a free port).
+  const base = readSimulatorAddress(config.dataDir)?.url ?? `http://127.0.0.1:${config.wecom.simulator.port}`;
   const [command, ...args] = process.argv.slice(2);
   const act = async (body: Record<string, string | undefined>) => {
     const res = await fetch(`${base}/__sim/act`, {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,13 +52,17 @@ describe('npm start in development without WECOM_CORP_ID', () => {
     const app = run('main.ts', [], env);
     try {
       // Generous: on a loaded 2-core box starting api + bot under tsx can take a while.
-      const until = Date.now() + 45_000;
+      const until = Date.now() + 75_000;
       while (!app.output().includes('Qibao started')) {
         if (Date.now() > until || app.child.exitCode !== null)
           throw new Error(`not started:\n${app.output()}`);
         await new Promise((r) => setTimeout(r, 100));
       }
       expect(app.output()).toContain(`"url":"http://127.0.0.1:${simPort}"`);
+      // What `npm run simulate` reads to find it.
+      expect(JSON.parse(readFileSync(path.join(dataDir, 'wecom-simulator.json'), 'utf8'))).toMatchObject({
+        url: `http://127.0.0.1:${simPort}`,
+      });
 
       const verify = run('scripts/simulate.ts', ['verify'], env);
       expect(await verify.exited).toBe(0);
@@ -81,5 +85,44 @@ describe('npm start in development without WECOM_CORP_ID', () => {
       app.child.kill('SIGTERM');
       await app.exited;
     }
-  }, 90_000);
+  }, 150_000);
+});
+
+describe('startDevSimulator', () => {
+  test('when WECOM_SIMULATOR_PORT is taken by another Qibao, then it uses a free port and records it for npm run simulate', async () => {
+    const { startDevSimulator, readSimulatorAddress } = await import('../../simulator/dev.js');
+    const { silentLogger } = await import('#core/logger');
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    const takenPort = (busy.address() as { port: number }).port;
+    const dir = mkdtempSync(path.join(tmpdir(), 'qibao-wecom-sim-'));
+    try {
+      const started = await startDevSimulator({
+        config: {
+          port: 1,
+          dataDir: dir,
+          wecom: {
+            configured: false,
+            corpId: undefined,
+            agentId: undefined,
+            agentSecret: undefined,
+            token: undefined,
+            encodingAesKey: undefined,
+            apiBase: 'https://qyapi.weixin.qq.com',
+            callbackMaxSkewSeconds: 300,
+            simulator: { port: takenPort, tokenTtlSeconds: 7200 },
+          },
+        },
+        logger: silentLogger(),
+        users: { findUserByWecomId: async () => undefined },
+      });
+      expect(started.url).not.toBe(`http://127.0.0.1:${takenPort}`);
+      expect(readSimulatorAddress(dir)).toEqual({ url: started.url });
+      await started.close();
+      expect(readSimulatorAddress(dir)).toBeUndefined();
+    } finally {
+      busy.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
