@@ -139,7 +139,7 @@ export function createCustomerAuthService(deps: {
       const invite = await CustomerInvite.findOneAndUpdate(
         { codeHash: deps.tokens.inviteHash(inviteCode), usedAt: { $exists: false }, expiresAt: { $gt: now } },
         { $set: { usedAt: now, usedByOpenId: t.openId } },
-        { new: true },
+        { returnDocument: 'after' },
       ).lean();
       if (!invite) {
         throw new AppError('VALIDATION_FAILED', 'invite code unknown, used or expired', {
