@@ -98,6 +98,11 @@ async function main(): Promise<void> {
         { config, logger, db, services, clock },
         { host: config.host, port: config.port },
       );
+      // Imports a dead process left half-way are rolled back (they run in the api process).
+      void services.imports
+        .recoverInterrupted()
+        .then((n) => n > 0 && logger.warn({ imports: n }, 'rolled back interrupted imports'))
+        .catch((err: unknown) => logger.error({ err }, 'could not recover interrupted imports'));
       return () => api.close();
     },
     // Loaded only when started: the bot's transports pull in wechaty, seconds of imports an api process skips.

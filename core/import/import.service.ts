@@ -645,7 +645,15 @@ export function createImportService(deps: {
      * stays half-imported. Call at start-up of the process that runs imports.
      */
     async recoverInterrupted(): Promise<number> {
-      const stale = await Import.find({ status: { $in: ['queued', 'running'] }, dryRun: false })
+      // Only runs silent for 10 minutes: a live run stores a heartbeat after every batch of 500 rows, so
+      // another process starting up never rolls back an import that is still going.
+      const cutoff = new Date(deps.clock().getTime() - 10 * 60_000);
+      const stale = await Import.find({
+        status: { $in: ['queued', 'running'] },
+        dryRun: false,
+        updatedAt: { $lt: cutoff },
+        $or: [{ heartbeatAt: { $lt: cutoff } }, { heartbeatAt: { $exists: false } }],
+      })
         .limit(100)
         .lean();
       let n = 0;

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { Types } from 'mongoose';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parseSheetDate } from '#core/import/dates';
 import type { UserRecord } from '#core/user/user.repository';
@@ -211,5 +212,48 @@ describe('POST /api/v1/imports', () => {
       .send(Buffer.alloc(500, 0x41));
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('IMPORT_TOO_LARGE');
+  });
+});
+
+describe('recoverInterrupted', () => {
+  test('when a process died during a real run, then at start-up everything that run created is deleted and the import is marked rolled back; a live run is left alone', async () => {
+    const m = db().models;
+    const old = new Date(Date.now() - 3600_000);
+    const customerId = new Types.ObjectId();
+    const phone = `+86${randomMobile()}`;
+    const dead = new Types.ObjectId();
+    const live = new Types.ObjectId();
+    const base = {
+      fileName: 'x.xlsx',
+      fileHash: 'h',
+      bytes: 1,
+      ownerId: new Types.ObjectId(agent.id),
+      createdBy: new Types.ObjectId(agent.id),
+      dryRun: false,
+      status: 'running',
+      total: 0,
+      processed: 0,
+    };
+    await m.Import.collection.insertMany([
+      { _id: dead, ...base, heartbeatAt: old, createdAt: old, updatedAt: old },
+      { _id: live, ...base, heartbeatAt: new Date(), createdAt: old, updatedAt: new Date() },
+    ]);
+    await m.Customer.collection.insertOne({
+      _id: customerId,
+      name: '半截',
+      nameInitials: 'bj',
+      namePinyin: 'banjie',
+      ownerId: new Types.ObjectId(agent.id),
+    });
+    await m.CustomerPhoneKey.create({ phone, customerId });
+    await m.ImportCreated.insertMany([
+      { importId: dead, entity: 'customer', ref: customerId.toString() },
+      { importId: dead, entity: 'phone', ref: phone },
+    ]);
+    expect(await t.services.imports.recoverInterrupted()).toBe(1);
+    expect(await m.Customer.countDocuments({ _id: customerId })).toBe(0);
+    expect(await m.CustomerPhoneKey.countDocuments({ phone })).toBe(0);
+    expect((await m.Import.findById(dead).lean())?.status).toBe('rolled_back');
+    expect((await m.Import.findById(live).lean())?.status).toBe('running');
   });
 });
