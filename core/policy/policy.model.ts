@@ -52,6 +52,8 @@ policySchema.index({ customerId: 1, expiryDate: 1 });
 policySchema.index({ ownerId: 1, expiryDate: 1 });
 policySchema.index({ teamId: 1, expiryDate: 1 });
 policySchema.index({ branchId: 1, expiryDate: 1 });
+// renewals.scan selects by status and expiry window across all owners: without this MongoDB scans.
+policySchema.index({ status: 1, expiryDate: 1 });
 
 export type PolicyDoc = InferSchemaType<typeof policySchema>;
 
