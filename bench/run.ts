@@ -21,6 +21,9 @@ import { indexesSuite } from './suites/indexes.js';
 import { jobsSuite } from './suites/jobs.js';
 import { weappSuite } from './suites/weapp.js';
 
+/** Figures go to stdout (the runner's output is the report). */
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
 const SUITES = ['compliance', 'weapp', 'indexes', 'http', 'callback', 'bot', 'jobs'] as const;
 type Suite = (typeof SUITES)[number];
 
@@ -79,7 +82,7 @@ let api: (Child & { url: string; port: number }) | undefined;
 const results: SuiteResult[] = [];
 try {
   const customers = await countGenerated(db);
-  console.log(
+  say(
     `bench: ${database}${embedded ? ` in ${config.dataDir}` : ''}, ${customers.toLocaleString('en-US')} generated customers (seed ${seed}); ${machine}`,
   );
   const ctx: BenchContext = {
@@ -99,7 +102,7 @@ try {
   };
   for (const name of selected) {
     const t0 = Date.now();
-    console.log(`\n== ${name} ==`);
+    say(`\n== ${name} ==`);
     let r: SuiteResult;
     try {
       if (name === 'compliance') r = await complianceSuite();
@@ -121,7 +124,7 @@ try {
       r = { name, lines: [`failed: ${(err as Error).message.split('\n')[0]}`] };
     }
     r.lines.push(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-    for (const l of r.lines) console.log(l);
+    for (const l of r.lines) say(l);
     results.push(r);
   }
   // Memory at this size: the processes that hold data while serving it.
@@ -138,8 +141,8 @@ try {
     ...results.filter((r) => r.peakRss).map((r) => `${r.name}: ${mb(r.peakRss ?? 0)}`),
   ];
   results.push({ name: 'Peak RSS', lines: rss });
-  console.log('\n== peak RSS ==');
-  for (const l of rss) console.log(l);
+  say('\n== peak RSS ==');
+  for (const l of rss) say(l);
   if (!values['no-append']) {
     appendResults(
       {
@@ -151,7 +154,7 @@ try {
       },
       results,
     );
-    console.log('\nappended to bench/results.md');
+    say('\nappended to bench/results.md');
   }
 } finally {
   await api?.stop();

@@ -89,7 +89,8 @@ export async function startHello(): Promise<Child & { url: string }> {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: proc.stdout! });
+    if (!proc.stdout) return reject(new Error('hello server has no stdout'));
+    const rl = createInterface({ input: proc.stdout });
     rl.once('line', resolve);
     proc.once('exit', (code) => reject(new Error(`hello server exited with ${code}`)));
   });

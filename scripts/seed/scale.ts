@@ -6,7 +6,7 @@
 // and re-segment every write (hours at this size), and mongoose casting alone costs ~5 ms a document.
 import { Types } from 'mongoose';
 import { addDays } from '#core/customer/business-date';
-import { OCCUPATIONS, SOURCE_CHANNELS } from '#core/customer/customer.options';
+import type { OCCUPATIONS, SOURCE_CHANNELS } from '#core/customer/customer.options';
 import { idNumberCheckChar } from '#core/customer/id-number';
 import type { Segmentation } from '#core/customer/customer.repository';
 import { nameSearchKeys } from '#core/customer/search-keys';
