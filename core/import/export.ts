@@ -1,5 +1,4 @@
 import { PassThrough, type Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 
 export type ExportFormat = 'xlsx' | 'csv';
 export interface ExportColumn<T> {
@@ -36,6 +35,8 @@ export function exportTable<T>(
         out.end();
         return;
       }
+      // Loaded on first use: exceljs is large and most processes never export.
+      const { default: ExcelJS } = await import('exceljs');
       const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
         stream: out,
         useStyles: false,

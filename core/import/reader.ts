@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 /** One data row: its 1-based row number in the sheet and the cell values by column index. */
 export interface SheetRow {
@@ -34,7 +34,9 @@ export const FORMULA_WITHOUT_RESULT = Symbol('formula-without-result');
  * however many rows there are. Throws SheetFormatError for a file that is not a readable workbook.
  */
 export async function* readXlsx(path: string): AsyncGenerator<SheetRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(createReadStream(path), {
+  // Loaded on first use: exceljs is large, and every process (bot, jobs) builds the services at start.
+  const { default: Excel } = await import('exceljs');
+  const reader = new Excel.stream.xlsx.WorkbookReader(createReadStream(path), {
     worksheets: 'emit',
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
