@@ -11,7 +11,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from '#core/db/embedded'
 import { silentLogger } from '#core/logger';
 import { scaleId } from '../scripts/seed/scale.js';
 import { startApi, type Child } from './lib/processes.js';
-import { appendResults, machineLine, mb, type SuiteResult } from './lib/report.js';
+import { appendRunHeader, appendSuite, machineLine, mb, type SuiteResult } from './lib/report.js';
 import { botSuite } from './suites/bot.js';
 import { callbackSuite } from './suites/callback.js';
 import { complianceSuite } from './suites/compliance.js';
@@ -80,11 +80,22 @@ const database = embedded ? 'embedded FerretDB 1.24 (SQLite)' : 'MongoDB';
 const db = await openDatabase({ uri, dbName: config.mongo.dbName, logger: silentLogger(), attempts: 3 });
 let api: (Child & { url: string; port: number }) | undefined;
 const results: SuiteResult[] = [];
+const append = !values['no-append'];
 try {
   const customers = await countGenerated(db);
   say(
     `bench: ${database}${embedded ? ` in ${config.dataDir}` : ''}, ${customers.toLocaleString('en-US')} generated customers (seed ${seed}); ${machine}`,
   );
+  if (append) {
+    const args = process.argv.slice(2).join(' ');
+    appendRunHeader({
+      startedAt,
+      customers,
+      database,
+      machine,
+      command: `npm run bench${args ? ` -- ${args}` : ''}`,
+    });
+  }
   const ctx: BenchContext = {
     mongoUri: uri,
     dbName: config.mongo.dbName,
@@ -126,6 +137,7 @@ try {
     r.lines.push(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     for (const l of r.lines) say(l);
     results.push(r);
+    if (append) appendSuite(r);
   }
   // Memory at this size: the processes that hold data while serving it.
   const rss = [
@@ -141,21 +153,10 @@ try {
     ...results.filter((r) => r.peakRss).map((r) => `${r.name}: ${mb(r.peakRss ?? 0)}`),
   ];
   results.push({ name: 'Peak RSS', lines: rss });
+  if (append) appendSuite({ name: 'Peak RSS', lines: rss });
   say('\n== peak RSS ==');
   for (const l of rss) say(l);
-  if (!values['no-append']) {
-    appendResults(
-      {
-        startedAt,
-        customers,
-        database,
-        machine,
-        command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-      },
-      results,
-    );
-    say('\nappended to bench/results.md');
-  }
+  if (append) say('\nappended to bench/results.md');
 } finally {
   await api?.stop();
   await db.close();

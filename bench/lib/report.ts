@@ -58,8 +58,11 @@ export interface RunHeader {
   command: string;
 }
 
-/** Appends one run (header + each suite's lines) to bench/results.md, creating it with a preamble. */
-export function appendResults(header: RunHeader, results: readonly SuiteResult[]): void {
+/**
+ * Starts a run's section in bench/results.md (creating the file with a preamble). Suites are appended one
+ * by one as they finish, so a run cut short still leaves what it measured.
+ */
+export function appendRunHeader(header: RunHeader): void {
   if (!existsSync(RESULTS_FILE)) {
     writeFileSync(
       RESULTS_FILE,
@@ -71,18 +74,23 @@ export function appendResults(header: RunHeader, results: readonly SuiteResult[]
     header.customers === undefined
       ? 'no customer data'
       : `${header.customers.toLocaleString('en-US')} customers`;
-  const out = [
-    '',
-    `## ${header.startedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC — ${size}, ${header.database}`,
-    '',
-    `- machine: ${header.machine}`,
-    `- command: \`${header.command}\``,
-    '',
-  ];
-  for (const r of results) {
-    out.push(`### ${r.name}`, '', '```', ...r.lines, '```', '');
-  }
-  appendFileSync(RESULTS_FILE, out.join('\n'));
+  appendFileSync(
+    RESULTS_FILE,
+    [
+      '',
+      `## ${header.startedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC — ${size}, ${header.database}`,
+      '',
+      `- machine: ${header.machine}`,
+      `- command: \`${header.command}\``,
+      '',
+      '',
+    ].join('\n'),
+  );
+}
+
+/** Appends one suite's figures to the current run's section. */
+export function appendSuite(r: SuiteResult): void {
+  appendFileSync(RESULTS_FILE, ['### ' + r.name, '', '```', ...r.lines, '```', '', ''].join('\n'));
 }
 
 /** The text of bench/results.md (for the README quote helper and tests). */
