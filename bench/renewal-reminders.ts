@@ -120,8 +120,8 @@ try {
   process.stdout.write(
     `${JSON.stringify(
       {
-        policies: N,
         ...result,
+        policies: N,
         outboxRows: rows,
         seconds: Number(seconds.toFixed(1)),
         policiesPerSecond: Math.round(N / seconds),

@@ -1,11 +1,32 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { BotReply } from './types.js';
 
+interface PendingDoc {
+  userId: string;
+  action: unknown;
+  candidates: { id: string; label: string }[];
+  expiresAt: Date;
+}
+interface TurnDoc {
+  key: string;
+  userId: string;
+  // Stored as Mixed and typed on read: declaring the nested BotReply union here makes mongoose 9 expand
+  // every dotted path of it in its update types, which took tsc minutes and gigabytes.
+  replies?: unknown;
+  done: boolean;
+}
+interface BindingDoc {
+  contactId: string;
+  userId: string;
+  createdBy: string;
+  createdAt?: Date;
+}
+
 // The bot's own collections. They are registered on the shared connection by the bot (not in
 // core/db) because only the bot and its admin route read them.
 
 /** A question the bot asked one user (a numbered list); answered by `2`, gone after `expiresAt`. */
-const pendingSchema = new Schema(
+const pendingSchema = new Schema<PendingDoc>(
   {
     userId: { type: String, required: true, unique: true },
     action: { type: Schema.Types.Mixed, required: true },
@@ -16,7 +37,7 @@ const pendingSchema = new Schema(
 );
 
 /** One handled inbound message (WeCom MsgId, card click): its replies, so a retried callback does not act twice. */
-const turnSchema = new Schema(
+const turnSchema = new Schema<TurnDoc>(
   {
     key: { type: String, required: true, unique: true },
     userId: { type: String, required: true },
@@ -27,7 +48,7 @@ const turnSchema = new Schema(
 );
 
 /** wechaty contact → Qibao user, set by an admin. */
-const bindingSchema = new Schema(
+const bindingSchema = new Schema<BindingDoc>(
   {
     contactId: { type: String, required: true, unique: true },
     userId: { type: String, required: true },
@@ -36,32 +57,14 @@ const bindingSchema = new Schema(
   { timestamps: true },
 );
 
-interface PendingDoc {
-  userId: string;
-  action: unknown;
-  candidates: { id: string; label: string }[];
-  expiresAt: Date;
-}
-interface TurnDoc {
-  key: string;
-  userId: string;
-  replies?: BotReply[] | null;
-  done: boolean;
-}
-interface BindingDoc {
-  contactId: string;
-  userId: string;
-  createdBy: string;
-  createdAt?: Date;
-}
-
 export function botModels(conn: Connection) {
-  const get = <T>(name: string, schema: Schema, collection: string): Model<T> =>
-    (conn.models[name] as Model<T> | undefined) ?? conn.model<T>(name, schema, collection);
+  // Registered once per connection (the api and the bot may both ask for them).
+  const get = (name: string, schema: Schema, collection: string) =>
+    conn.models[name] ?? conn.model(name, schema, collection);
   return {
-    BotPending: get<PendingDoc>('BotPending', pendingSchema, 'bot_pending'),
-    BotTurn: get<TurnDoc>('BotTurn', turnSchema, 'bot_turns'),
-    BotBinding: get<BindingDoc>('BotBinding', bindingSchema, 'bot_bindings'),
+    BotPending: get('BotPending', pendingSchema, 'bot_pending') as Model<PendingDoc>,
+    BotTurn: get('BotTurn', turnSchema, 'bot_turns') as Model<TurnDoc>,
+    BotBinding: get('BotBinding', bindingSchema, 'bot_bindings') as Model<BindingDoc>,
   };
 }
 export type BotModels = ReturnType<typeof botModels>;
@@ -72,7 +75,7 @@ const isDuplicate = (err: unknown) =>
 /** Pending questions, one per user, persisted so a restart or a second bot process can answer `2`. */
 export function createPendingStore(m: BotModels, clock: () => Date, ttlMs: number) {
   return {
-    async put<A>(userId: string, action: A, candidates: { id: string; label: string }[]): Promise<void> {
+    async put(userId: string, action: unknown, candidates: { id: string; label: string }[]): Promise<void> {
       await m.BotPending.updateOne(
         { userId },
         { $set: { action, candidates, expiresAt: new Date(clock().getTime() + ttlMs) } },
@@ -111,8 +114,8 @@ export function createTurnStore(m: BotModels) {
       } catch (err) {
         if (!isDuplicate(err)) throw err;
         const prior = await m.BotTurn.findOne({ key }).lean<TurnDoc>();
-        if (prior?.done && prior.replies)
-          return { replies: prior.replies, repeated: true, interrupted: false };
+        if (prior?.done && Array.isArray(prior.replies))
+          return { replies: prior.replies as BotReply[], repeated: true, interrupted: false };
         return { replies: [], repeated: true, interrupted: true };
       }
       const replies = await work();

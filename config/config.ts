@@ -426,6 +426,12 @@ export interface Config {
     workerName: string | undefined;
     processEverySeconds: number;
   };
+  bot: {
+    /** How long a WeCom text callback waits for a passive reply; 0 = always message/send. */
+    passiveReplyMs: number;
+    /** Set only when WECHATY_PUPPET is: the wechaty transport. */
+    wechaty: { puppet: string; token: string | undefined } | undefined;
+  };
   notifications: {
     /** Asia/Shanghai minutes of day [start, end); the window may cross midnight. */
     quietHours: { startMinute: number; endMinute: number };

@@ -101,7 +101,8 @@ export function createReportService(deps: { db: Database; users: UserRepository;
   }
 
   async function group(
-    model: { aggregate: (p: object[]) => { exec(): Promise<unknown[]> } },
+    // Method syntax on purpose: any mongoose Model fits (its aggregate is generic in the pipeline).
+    model: { aggregate(p: object[]): { exec(): Promise<unknown[]> } },
     match: object,
     by: string | object,
   ) {

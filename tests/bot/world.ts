@@ -47,11 +47,17 @@ export async function buildBotWorld(db: Database, clock: () => Date): Promise<Bo
   const agentB = await org.user('agent', { team }, { name: '业务员乙' });
   const lead = await org.user('team_lead', { team }, { name: '主管' });
   const outsider = await org.user('agent', {}, { name: '外队业务员' });
-  const zhangsan = await make.customer(agentA, { name: '张三', phones: [{ number: '13800138000' }] });
+  const zhangsan = await make.customer(agentA, {
+    name: '张三',
+    phones: [{ number: '13800138000', label: 'mobile' }],
+  });
   const zhangsanfeng = await make.customer(agentA, { name: '张三丰' });
   const wangwu1 = await make.customer(agentA, { name: '王五', region: '浦东' });
   const wangwu2 = await make.customer(agentA, { name: '王五', region: '闵行' });
-  const lilei = await make.customer(agentB, { name: '李雷', phones: [{ number: '13700001111' }] });
+  const lilei = await make.customer(agentB, {
+    name: '李雷',
+    phones: [{ number: '13700001111', label: 'mobile' }],
+  });
   const hanmei = await make.customer(outsider, { name: '韩梅' });
   const policyNumber = `PA${Date.now()}`;
   const policy = await make.policy(agentA, zhangsan.id, {

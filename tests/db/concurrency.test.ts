@@ -8,7 +8,13 @@ import { uniqueDbName } from '../setup/test-db.js';
 // conditional updates from the same state both "win". Everything exactly-once in Qibao (job locks,
 // outbox claims, claim transitions) relies on these two properties, so they are tested here directly.
 let client: MongoClient;
-let coll: Collection<{ _id: string; state?: string; winner?: number } & Record<string, unknown>>;
+interface RaceDoc {
+  _id: string;
+  state?: string;
+  winner?: number;
+  [field: string]: unknown;
+}
+let coll: Collection<RaceDoc>;
 
 beforeAll(async () => {
   client = await new MongoClient(inject('mongoUri')).connect();
@@ -44,10 +50,11 @@ describe('database concurrency guarantees', () => {
   });
 
   test('when 20 clients $inc one counter at once, then the count is exact', async () => {
-    await coll.insertOne({ _id: 'counter', n: 0 });
+    const counters = coll.db.collection<{ _id: string; n: number }>('counters');
+    await counters.insertOne({ _id: 'counter', n: 0 });
     await Promise.all(
-      Array.from({ length: 20 }, () => coll.updateOne({ _id: 'counter' }, { $inc: { n: 1 } })),
+      Array.from({ length: 20 }, () => counters.updateOne({ _id: 'counter' }, { $inc: { n: 1 } })),
     );
-    expect((await coll.findOne({ _id: 'counter' }))?.n).toBe(20);
+    expect((await counters.findOne({ _id: 'counter' }))?.n).toBe(20);
   });
 });

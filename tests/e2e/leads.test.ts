@@ -20,6 +20,7 @@ beforeAll(async () => {
     intent: 'high',
     type: '保障型',
   });
+  if (created.outcome === 'existing_customer') throw new Error('the scenario phone must be new');
   leadId = created.lead.id;
   const returned = await leads.returnOverdueToPool(new Date(Date.now() + 10 * 86_400_000));
   expect(returned.leadIds).toContain(leadId);
@@ -67,7 +68,7 @@ describe('线索 and 报表 in the H5 build', () => {
       .t()
       .services.reports.kpis(
         { kind: 'staff', userId: liqiang.id, role: 'team_lead', scope: scopeFor(liqiang) },
-        { from: `${to.slice(0, 7)}-01`, to, format: 'json' },
+        { from: `${to.slice(0, 7)}-01`, to },
       );
     const stat = (label: string) =>
       page.locator('.reports__stat', { hasText: label }).locator('.reports__value');
