@@ -136,7 +136,7 @@ export function orgOpenApi(opts: { devLogin: boolean }): OpenApiFragment {
   if (opts.devLogin) {
     paths['/api/v1/auth/dev-login'] = {
       post: {
-        summary: 'Development only: sign in as any active user by id or WeCom userid (absent in production)',
+        summary: 'Development only: sign in as an active user by id or WeCom userid (absent in production)',
         requestBody: body(devLoginInput),
         responses: {
           '200': ok('Session', {

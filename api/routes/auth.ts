@@ -8,7 +8,7 @@ export const devLoginInput = z.strictObject({
   userId: z.string().trim().min(1).max(64),
 });
 
-/** Sessions: who am I, and (development only) log in as any active user. */
+/** Sessions: who am I, and (development only) log in as an active user. */
 export function authRouter(deps: Pick<AppDeps, 'config' | 'services'>) {
   const router = new Router<AppState>({ prefix: '/api/v1' });
 

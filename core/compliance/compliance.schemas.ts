@@ -18,7 +18,7 @@ export const createRuleInput = z.strictObject({
 });
 export type CreateRuleInput = z.infer<typeof createRuleInput>;
 
-/** PATCH /compliance/rules/:id body: any subset. */
+/** PATCH /compliance/rules/:id body: a subset of the fields. */
 export const updateRuleInput = z
   .strictObject({
     category: category.optional(),

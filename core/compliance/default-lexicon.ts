@@ -37,7 +37,7 @@ const ALT_STOP = '产品的上架与停售以保险公司公告为准，请根�
  * product's withdrawal. Admins edit it through the API; a shipped rule is a starting point, not law.
  */
 export const DEFAULT_RULES: readonly DefaultRule[] = [
-  // 收益承诺: any promise of a return or of the principal.
+  // 收益承诺 — every promise of a return or of the principal.
   { category: '收益承诺', pattern: '保本保息', severity: 'block', alternative: ALT_RETURN },
   { category: '收益承诺', pattern: '稳赚不赔', severity: 'block', alternative: ALT_RETURN },
   { category: '收益承诺', pattern: '只赚不赔', severity: 'block', alternative: ALT_RETURN },

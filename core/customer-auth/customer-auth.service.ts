@@ -163,7 +163,7 @@ export function createCustomerAuthService(deps: {
       return bind(t, customerId, 'phone');
     },
 
-    /** Development only (the route exists only then): sign in as any customer. */
+    /** Development only (the route exists only then): sign in as a customer. */
     devLogin: (customerId: string) => sessionFor(customerId),
 
     /** Development only: customers to pick on the dev login screen. */

@@ -106,7 +106,7 @@ export const createCustomerInput = z.strictObject({ ...customerFields, ownerId: 
 export type CreateCustomerInput = z.infer<typeof createCustomerInput>;
 
 /**
- * PATCH /customers/:id body: any subset; a given array replaces the stored one; `null` clears an
+ * PATCH /customers/:id body: a subset of the fields; a given array replaces the stored one; `null` clears an
  * optional field. Ownership changes go through handover, not here.
  */
 export const updateCustomerInput = z

@@ -86,7 +86,7 @@ export const SYSTEM_SCOPE: DataScope = { level: 'all' };
 
 export const oid = (id: string) => new Types.ObjectId(id);
 
-/** A collection of customer-owned records (method syntax on purpose: any mongoose Model fits). */
+/** A collection of customer-owned records (method syntax on purpose, so every mongoose Model fits). */
 interface CustomerOwnedCollection {
   updateMany(
     filter: Record<string, unknown>,

@@ -134,7 +134,7 @@ export function parseRow(cells: unknown[], columns: Map<number, ImportField>): P
   const occupation =
     occ && (OCCUPATIONS as readonly string[]).includes(occ) ? (occ as RowCustomer['occupation']) : undefined;
 
-  // A policy is expected as soon as any policy column has a value.
+  // A policy is expected as soon as one policy column has a value.
   const policyFields: ImportField[] = [
     'policyNumber',
     'insurer',

@@ -101,7 +101,7 @@ export function createReportService(deps: { db: Database; users: UserRepository;
   }
 
   async function group(
-    // Method syntax on purpose: any mongoose Model fits (its aggregate is generic in the pipeline).
+    // Method syntax on purpose, so every mongoose Model fits (its aggregate is generic in the pipeline).
     model: { aggregate(p: object[]): { exec(): Promise<unknown[]> } },
     match: object,
     by: string | object,
