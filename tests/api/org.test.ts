@@ -1,16 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { useTestDatabase } from '../setup/test-db.js';
 import { buildTestApp } from '../setup/test-app.js';
-import { orgFactory } from '../factories/org.js';
+import { orgFactory, signedInAdmin } from '../factories/org.js';
 
 const db = useTestDatabase();
 const org = orgFactory(db);
 
-async function asAdmin() {
-  const t = buildTestApp(db());
-  const admin = await org.user('admin');
-  return { t, admin, auth: `Bearer ${await t.tokenFor(admin)}` };
-}
+const asAdmin = () => signedInAdmin(db);
 
 describe('POST /api/v1/users', () => {
   test('when an admin creates an agent in a team, then it answers 201 and the user is stored with the branch', async () => {

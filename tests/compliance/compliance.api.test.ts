@@ -1,16 +1,12 @@
 import { describe, expect, test, vi } from 'vitest';
-import { orgFactory } from '../factories/org.js';
+import { orgFactory, signedInAdmin } from '../factories/org.js';
 import { buildTestApp } from '../setup/test-app.js';
 import { useTestDatabase } from '../setup/test-db.js';
 
 const db = useTestDatabase();
 const org = orgFactory(db);
 
-async function asAdmin() {
-  const t = buildTestApp(db());
-  const admin = await org.user('admin');
-  return { t, admin, auth: `Bearer ${await t.tokenFor(admin)}` };
-}
+const asAdmin = () => signedInAdmin(db);
 
 describe('GET /api/v1/compliance/rules', () => {
   test('when the lexicon was never edited, then the shipped default set is served as version 1', async () => {

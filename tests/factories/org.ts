@@ -45,3 +45,11 @@ export function orgFactory(db: () => Database) {
     },
   };
 }
+
+/** A fresh app and a signed-in admin: `{ t, admin, auth }` with `auth` ready for the Authorization header. */
+export async function signedInAdmin(db: () => Database) {
+  const { buildTestApp } = await import('../setup/test-app.js');
+  const t = buildTestApp(db());
+  const admin = await orgFactory(db).user('admin');
+  return { t, admin, auth: `Bearer ${await t.tokenFor(admin)}` };
+}
