@@ -5,6 +5,7 @@ import { resolveSecret } from '#config/secret';
 import { connectConfiguredDatabase } from '#core/db/bootstrap';
 import { EmbeddedDatabaseError } from '#core/db/embedded';
 import { createLogger } from '#core/logger';
+import { chatArchiveFromConfig } from '#core/compliance/archive/archive.runtime';
 import { createServices } from '#core/services';
 import { createUserRepository } from '#core/user/user.repository';
 import { resolveWecomSettings } from '#core/wecom/settings';
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
     wecom: { settings: resolveWecomSettings(config, simulator?.url) },
     leads: config.leads,
     imports: config.imports,
+    chatArchive: chatArchiveFromConfig(config.chatArchive, config.wecom.corpId),
   });
 
   const starters: Record<Component, (() => Promise<Stop>) | undefined> = {

@@ -1,6 +1,9 @@
 import { createAuthService } from './auth/auth.service.js';
 import { createTokenService } from './auth/token.js';
+import { createArchiveLookup } from './compliance/archive/archive.lookup.js';
 import { createArchiveRepository } from './compliance/archive/archive.repository.js';
+import { registerMsgauditNotifyHandler, type ChatArchiveDeps } from './compliance/archive/archive.runtime.js';
+import { createChatArchiveService } from './compliance/archive/archive.service.js';
 import { createComplianceRepository } from './compliance/compliance.repository.js';
 import { createComplianceService } from './compliance/compliance.service.js';
 import { createCustomerAccess } from './customer-auth/index.js';
@@ -33,6 +36,8 @@ export interface CoreDeps {
   leads?: LeadSettings | undefined;
   /** Import limits (config `imports`); defaults when absent. */
   imports?: { maxBytes: number; maxRows: number } | undefined;
+  /** Chat-archive ingestion (config `chatArchive`, see chatArchiveFromSettings); absent → off. */
+  chatArchive?: ChatArchiveDeps | undefined;
 }
 
 /** Builds repositories and services once; API, bot and jobs share them. */
@@ -63,18 +68,36 @@ export function createServices(deps: CoreDeps) {
       ...deps.wecom?.contactPorts,
     },
   });
+  const complianceRepo = createComplianceRepository(deps.db.models);
+  const archiveRepo = createArchiveRepository(deps.db.models);
   const compliance = createComplianceService({
-    repo: createComplianceRepository(deps.db.models),
-    archive: createArchiveRepository(deps.db.models),
+    repo: complianceRepo,
+    archive: archiveRepo,
     users,
     clock: deps.clock,
   });
   const logger = deps.logger ?? silentLogger();
+  // Only when configured: the jobs then schedule pulls, and msgaudit_notify triggers one.
+  const chatArchive = deps.chatArchive
+    ? createChatArchiveService({
+        ...deps.chatArchive,
+        archive: archiveRepo,
+        complianceRepo,
+        compliance,
+        users,
+        customers: createArchiveLookup({ models: deps.db.models, users, clock: deps.clock }),
+        clock: deps.clock,
+        logger,
+      })
+    : undefined;
+  registerMsgauditNotifyHandler({ registry: wecom.registry, archive: chatArchive, logger });
   const customerDomain = createCustomerDomain({
     db: deps.db,
     secret: deps.secret,
     clock: deps.clock,
     users,
+    // Archived WeCom chats with the customer appear on the customer timeline.
+    chatArchive: archiveRepo,
     // Every logged interaction is scanned against the lexicon after the fact (hits flag, never block).
     interactionScan: {
       afterLogged: (i) =>
@@ -136,6 +159,8 @@ export function createServices(deps: CoreDeps) {
       wechat: () => wecom.requireWechat(),
     }),
     compliance,
+    /** Chat-archive ingestion; undefined when WECOM_ARCHIVE_SDK_PATH is not set. */
+    chatArchive,
   };
 }
 export type Services = ReturnType<typeof createServices>;

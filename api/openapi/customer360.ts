@@ -72,7 +72,7 @@ export function customer360OpenApi(): OpenApiFragment {
       },
       '/api/v1/customers/{id}/timeline': {
         get: op(
-          'Interactions merged with claim and policy events, newest first',
+          'Interactions merged with claim and policy events and archived WeCom chats, newest first',
           { '200': ok('Timeline', ref('Timeline')), '404': notFound },
           { parameters: [idParam, ...queryParams(timelineQuery)] },
         ),

@@ -141,6 +141,8 @@ const archiveMessageSchema = new Schema(
 archiveMessageSchema.index({ msgid: 1 }, { unique: true });
 archiveMessageSchema.index({ customerId: 1, msgtime: -1 });
 archiveMessageSchema.index({ agentId: 1, msgtime: -1 });
+// The timeline also finds messages archived before the customer's external_userid was linked.
+archiveMessageSchema.index({ externalUserId: 1, msgtime: -1 });
 
 // A record that could not be decrypted (unknown publickey_ver, bad key): kept encrypted for a retry.
 const archiveFailureSchema = new Schema(

@@ -16,7 +16,7 @@ import { createTicketRepository } from '../ticket/ticket.repository.js';
 import { createTicketService } from '../ticket/ticket.service.js';
 import type { UserRepository } from '../user/user.repository.js';
 import { createCustomerRepository } from './customer.repository.js';
-import { createCustomerService } from './customer.service.js';
+import { createCustomerService, type ChatTimelineSource } from './customer.service.js';
 import { createHandoverService } from './handover.service.js';
 
 /**
@@ -29,6 +29,8 @@ export function createCustomerDomain(deps: {
   clock: () => Date;
   users: UserRepository;
   handoverBatchSize?: number;
+  /** Archived WeCom chats for the timeline (core/compliance/archive); absent → not shown. */
+  chatArchive?: ChatTimelineSource | undefined;
   /** After-the-fact compliance scan of logged interactions (see createInteractionService). */
   interactionScan?: {
     afterLogged: NonNullable<Parameters<typeof createInteractionService>[0]['afterLogged']>;
@@ -56,7 +58,7 @@ export function createCustomerDomain(deps: {
     pii,
     audit,
     segmentation,
-    customers: createCustomerService({ ...shared, pii }),
+    customers: createCustomerService({ ...shared, pii, chatArchive: deps.chatArchive }),
     policies: createPolicyService(shared),
     claims: createClaimService(shared),
     interactions: createInteractionService({ ...shared, ...deps.interactionScan }),

@@ -41,6 +41,26 @@ export const ownershipOf = (u: UserRecord): Ownership => ({
   branchId: u.branchId,
 });
 
+/** Archived WeCom chat messages of a customer (core/compliance/archive's repository provides it). */
+export interface ChatTimelineSource {
+  messagesForCustomer(
+    customer: Pick<CustomerRecord, 'id' | 'identities'>,
+    opts: { limit: number; before?: Date | undefined },
+  ): Promise<
+    {
+      msgid: string;
+      msgtime: Date | undefined;
+      msgtype: string | undefined;
+      action: string;
+      text: string | undefined;
+      fromStaff: boolean;
+      agentId: string | undefined;
+      roomid: string | undefined;
+      hitCount: number;
+    }[]
+  >;
+}
+
 export interface CustomerDeps {
   customers: CustomerRepository;
   policies: PolicyRepository;
@@ -54,6 +74,7 @@ export interface CustomerDeps {
   audit: AuditService;
   segmentation: SegmentationService;
   clock: () => Date;
+  chatArchive?: ChatTimelineSource | undefined;
 }
 
 /** Customers: create, read (list, 360 view, timeline), update; all scoped, audited and PII-protected. */
@@ -443,12 +464,14 @@ export function createCustomerService(deps: CustomerDeps) {
       };
     },
 
-    /** Interactions merged with claim and policy events, newest first. */
+    /** Interactions merged with claim and policy events and archived WeCom chats, newest first. */
     async timeline(principal: Principal, id: string, opts: { limit: number; before?: Date | undefined }) {
-      await get(principal, id);
-      const [interactions, events] = await Promise.all([
+      // The scoped read is the permission for the chats: they belong to a customer the caller may see.
+      const customer = await get(principal, id);
+      const [interactions, events, chats] = await Promise.all([
         deps.interactions.listForCustomer(principal.scope, id, opts.limit, opts.before),
         deps.events.listForCustomer(principal.scope, id, opts.limit, opts.before),
+        deps.chatArchive ? deps.chatArchive.messagesForCustomer(customer, opts) : [],
       ]);
       const items = [
         ...interactions.map((i) => ({
@@ -471,6 +494,27 @@ export function createCustomerService(deps: CustomerDeps) {
           refId: e.aggregateId,
           detail: e.payload,
         })),
+        ...chats.flatMap((m) =>
+          m.msgtime
+            ? [
+                {
+                  kind: 'chat' as const,
+                  at: m.msgtime,
+                  title: chatTitle(m),
+                  refId: m.msgid,
+                  detail: {
+                    msgtype: m.msgtype,
+                    action: m.action,
+                    text: m.text,
+                    fromStaff: m.fromStaff,
+                    agentId: m.agentId,
+                    group: Boolean(m.roomid),
+                    complianceHits: m.hitCount,
+                  } as Record<string, unknown>,
+                },
+              ]
+            : [],
+        ),
       ];
       items.sort((a, b) => b.at.getTime() - a.at.getTime() || (a.refId < b.refId ? 1 : -1));
       const page = items.slice(0, opts.limit);
@@ -479,6 +523,26 @@ export function createCustomerService(deps: CustomerDeps) {
   };
 }
 export type CustomerService = ReturnType<typeof createCustomerService>;
+
+const CHAT_TYPE_LABELS: Record<string, string> = {
+  image: '[图片]',
+  voice: '[语音]',
+  video: '[视频]',
+  file: '[文件]',
+  link: '[链接]',
+  weapp: '[小程序]',
+  card: '[名片]',
+  location: '[位置]',
+  emotion: '[表情]',
+  revoke: '[撤回了一条消息]',
+};
+
+/** 企业微信聊天（顾问→客户）：text, for the timeline of archived chat messages. */
+function chatTitle(m: { fromStaff: boolean; text: string | undefined; msgtype: string | undefined }): string {
+  const who = m.fromStaff ? '顾问' : '客户';
+  const body = m.text?.slice(0, 60) ?? CHAT_TYPE_LABELS[m.msgtype ?? ''] ?? `[${m.msgtype ?? '消息'}]`;
+  return `企业微信聊天（${who}）：${body}`;
+}
 
 function eventTitle(type: string, payload: Record<string, unknown>): string {
   const str = (k: string) => (typeof payload[k] === 'string' ? (payload[k] as string) : '');

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createApp } from '#api/app';
+import type { ChatArchiveDeps } from '#core/compliance/archive/archive.runtime';
 import type { Database } from '#core/db/database';
 import { silentLogger, type Logger } from '#core/logger';
 import { createServices, type Services } from '#core/services';
@@ -56,6 +57,7 @@ export async function startHarness(
     contactPorts?: WecomIntegrationDeps['contactPorts'];
     members?: string[];
     startDispatcher?: boolean;
+    chatArchive?: ChatArchiveDeps;
   } = {},
 ): Promise<Harness> {
   const time = opts.time;
@@ -89,6 +91,7 @@ export async function startHarness(
       timing: { tokenPollMs: 5, ...opts.timing },
       ...(opts.contactPorts ? { contactPorts: opts.contactPorts } : {}),
     },
+    chatArchive: opts.chatArchive,
   });
   const app = createApp({
     config: { env: 'development', bodyLimitBytes: 256 * 1024 },

@@ -167,16 +167,26 @@ export function createArchiveRepository(models: ComplianceModels) {
       await ChatArchiveFailure.updateOne({ msgid }, { $set: { resolvedAt: at } });
     },
 
-    async messagesForCustomer(customerId: string, limit: number): Promise<StoredArchiveMessage[]> {
-      const docs = await ChatArchiveMessage.find({ customerId: new Types.ObjectId(customerId) })
-        .sort({ msgtime: -1 })
-        .limit(limit)
-        .lean<
-          (Omit<StoredArchiveMessage, 'agentId' | 'customerId'> & {
-            agentId?: Types.ObjectId | null;
-            customerId?: Types.ObjectId | null;
-          })[]
-        >();
+    /**
+     * A customer's archived chat, newest first (the customer timeline). Takes the customer as read
+     * through a scoped query (the caller proved it may see them); matches the stored link and, for
+     * messages archived before the link existed, the customer's external_userid.
+     */
+    async messagesForCustomer(
+      customer: { id: string; identities: { externalUserId: string | undefined } },
+      opts: { limit: number; before?: Date | undefined },
+    ): Promise<StoredArchiveMessage[]> {
+      const who: Record<string, unknown>[] = [{ customerId: new Types.ObjectId(customer.id) }];
+      if (customer.identities.externalUserId)
+        who.push({ externalUserId: customer.identities.externalUserId });
+      const q: Record<string, unknown> = who.length === 1 ? { ...who[0] } : { $or: who };
+      if (opts.before) q.msgtime = { $lt: opts.before };
+      const docs = await ChatArchiveMessage.find(q).sort({ msgtime: -1, _id: -1 }).limit(opts.limit).lean<
+        (Omit<StoredArchiveMessage, 'agentId' | 'customerId'> & {
+          agentId?: Types.ObjectId | null;
+          customerId?: Types.ObjectId | null;
+        })[]
+      >();
       return docs.map((d) => ({
         msgid: d.msgid,
         seq: d.seq,

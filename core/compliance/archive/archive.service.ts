@@ -15,9 +15,14 @@ import {
   type ChatDataRecord,
 } from './archive.sdk.js';
 
-/** Finds the customer behind an external_userid (the customer module provides it). */
+/**
+ * Links archived messages to people: the customer behind an external_userid and, when given, the
+ * Qibao user behind a member's userid (otherwise `users.findUserByWecomId`). `createArchiveLookup`
+ * (archive.lookup.ts) is the production implementation.
+ */
 export interface CustomerLookup {
   findIdByExternalUserId(externalUserId: string): Promise<string | undefined>;
+  findAgentByWecomUserId?(wecomUserId: string): Promise<{ id: string; wecomUserId: string } | undefined>;
 }
 
 export interface PullResult {
@@ -87,7 +92,9 @@ export function createChatArchiveService(deps: {
         continue;
       }
       if (!agent) {
-        const user = await users.findUserByWecomId(p);
+        const user = deps.customers?.findAgentByWecomUserId
+          ? await deps.customers.findAgentByWecomUserId(p)
+          : await users.findUserByWecomId(p);
         if (user) agent = user;
         else agentWecomUserId ??= p;
       }
