@@ -2,6 +2,7 @@ import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda, type Job } from 'agenda';
 import { AppError } from '#core/errors';
 import { parseInput } from '#core/validation';
+import { complianceJobFlags } from './compliance-archive.js';
 import type { JobDeps } from './deps.js';
 import type { JobDefinition } from './job.js';
 import { allJobs } from './registry.js';
@@ -68,7 +69,7 @@ export function createAgenda(deps: JobDeps): JobWorker {
     agenda,
     jobs,
     async start() {
-      for (const s of schedules(deps.config, { leads: Boolean(deps.leads) })) {
+      for (const s of schedules(deps.config, { leads: Boolean(deps.leads), ...complianceJobFlags(deps) })) {
         if (!byName.has(s.job)) throw new Error(`schedule names unknown job ${s.job}`);
         await agenda.every(s.cron, s.job, {}, { timezone: SCHEDULE_TIMEZONE, skipImmediate: true });
       }

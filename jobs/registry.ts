@@ -1,5 +1,6 @@
 import { careJobs } from './care.js';
 import { claimJobs } from './claims.js';
+import { complianceJobs } from './compliance-archive.js';
 import type { JobDeps } from './deps.js';
 import { digestJobs } from './digest.js';
 import type { JobDefinition } from './job.js';
@@ -18,6 +19,7 @@ export function allJobs(deps: JobDeps): JobDefinition[] {
     ...ticketJobs(deps),
     ...digestJobs(deps),
     ...leadJobs(deps),
+    ...complianceJobs(deps),
   ];
   const names = new Set<string>();
   for (const j of jobs) {

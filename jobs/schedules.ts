@@ -15,7 +15,10 @@ export interface Schedule {
  * All recurring schedules, in one place. Times are Asia/Shanghai. Scans run before the working day
  * so reminders are ready at 08:00-09:00 (quiet hours end at 08:00 by default; earlier output waits).
  */
-export function schedules(config: Pick<Config, 'notifications'>, opts: { leads: boolean }): Schedule[] {
+export function schedules(
+  config: Pick<Config, 'notifications'>,
+  opts: { leads: boolean; chatArchive?: boolean; interceptSync?: boolean },
+): Schedule[] {
   const digest = config.notifications.digestMinute;
   const list: Schedule[] = [
     // Six-field cron (seconds first): claim updates are promised within a minute.
@@ -35,6 +38,17 @@ export function schedules(config: Pick<Config, 'notifications'>, opts: { leads: 
     { job: 'renewals.escalate', cron: '0 10 * * *', why: 'renewals without agent action → team lead' },
   ];
   if (opts.leads) list.push({ job: 'leads.sla', cron: '0 * * * *', why: 'lead SLAs and stage limits' });
+  // Compliance (issue 9). Alerts exist without the archive (blocked outgoing messages, logged text).
+  list.push({ job: 'compliance.alerts.deliver', cron: '*/5 * * * *', why: 'compliance alerts → admins' });
+  if (opts.interceptSync) {
+    list.push({ job: 'compliance.intercept.sync', cron: '*/15 * * * *', why: 'lexicon → WeCom rules' });
+  }
+  if (opts.chatArchive) {
+    // msgaudit_notify is the fast path; this catches missed callbacks (WeCom keeps data 5 days).
+    list.push({ job: 'compliance.archive.pull', cron: '*/10 * * * *', why: 'chat-archive pull' });
+    list.push({ job: 'compliance.archive.staleness', cron: '17 * * * *', why: 'stalled chat-archive alert' });
+    list.push({ job: 'compliance.archive.retry', cron: '47 * * * *', why: 'retry undecryptable records' });
+  }
   return list;
 }
 

@@ -5,10 +5,12 @@ import { loadConfig, readEnvironment } from '#config/config';
 import { resolveSecret } from '#config/secret';
 import { connectConfiguredDatabase } from '#core/db/bootstrap';
 import { createLogger } from '#core/logger';
+import { chatArchiveFromConfig } from '#core/compliance/archive/archive.runtime';
 import { createServices } from '#core/services';
 import { resolveWecomSettings } from '#core/wecom/settings';
 import { runJob } from '#jobs/agenda';
 import { createChannels } from '#jobs/channels';
+import { complianceJobFlags } from '#jobs/compliance-archive';
 import { complianceGate } from '#jobs/compliance-gate';
 import { createJobDeps } from '#jobs/deps';
 import { allJobs } from '#jobs/registry';
@@ -54,6 +56,7 @@ try {
     wecom: {
       settings: resolveWecomSettings(config, `http://127.0.0.1:${config.wecom.simulator.port}`),
     },
+    chatArchive: chatArchiveFromConfig(config.chatArchive, config.wecom.corpId),
   });
   const deps = createJobDeps({
     config,
@@ -73,7 +76,9 @@ try {
   // In this process, without Agenda: the same definitions and handler wrapper the worker uses.
   const jobs = allJobs(deps);
   if (values.list) {
-    const byJob = new Map(schedules(config, { leads: false }).map((s) => [s.job, s]));
+    const byJob = new Map(
+      schedules(config, { leads: false, ...complianceJobFlags(deps) }).map((s) => [s.job, s]),
+    );
     console.log(`jobs (schedules in ${SCHEDULE_TIMEZONE}, next runs after ${at.toISOString()}):`);
     for (const job of jobs) {
       const s = byJob.get(job.name);
