@@ -41,7 +41,31 @@ export const customerSchemas: Record<string, unknown> = {
         description: '普通本/筛选本/成交本/精选本/核心',
       },
       lifecycle: { enum: ['active', 'potential', 'dormant', 'churned'] },
-      reasons: obj({ tier: arr(str), book: arr(str), lifecycle: arr(str) }),
+      propertyRisk: {
+        enum: ['high', 'medium', 'low'],
+        description:
+          '财产风险等级 from in-force 车险/财产险 sums insured, occupation property-risk class and region ' +
+          '(typhoon/flood provinces); estimated from occupation and region when no property policy is held',
+      },
+      rfm: obj(
+        {
+          recencyDays: { ...int, description: 'days since the last purchase or renewal; absent when none' },
+          frequency: { ...int, description: 'policy events (distinct days) in the last 3 years' },
+          monetary: { ...num, description: 'annualized premium in force, CNY' },
+          r: int,
+          f: int,
+          m: int,
+          code: { type: 'string', examples: ['R3F2M2'], description: 'each score 1–3, 0 = none' },
+        },
+        ['frequency', 'monetary', 'r', 'f', 'm', 'code'],
+      ),
+      reasons: obj({
+        tier: arr(str),
+        book: arr(str),
+        lifecycle: arr(str),
+        propertyRisk: arr(str),
+        rfm: arr(str),
+      }),
       annualPremium: num,
       computedAt: dateTime,
     },

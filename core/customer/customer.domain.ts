@@ -9,6 +9,7 @@ import { createInteractionService } from '../interaction/interaction.service.js'
 import { createPolicyRepository } from '../policy/policy.repository.js';
 import { createPolicyService } from '../policy/policy.service.js';
 import { createPiiCipher } from '../security/pii.js';
+import { createSegmentationQueries } from '../segmentation/segmentation.queries.js';
 import { createSegmentationService } from '../segmentation/segmentation.service.js';
 import { createTaskRepository } from '../task/task.repository.js';
 import { createTaskService } from '../task/task.service.js';
@@ -50,7 +51,11 @@ export function createCustomerDomain(deps: {
     audit: createAuditRepository(m),
   };
   const audit = createAuditService({ audit: repos.audit, clock });
-  const segmentation = createSegmentationService({ ...repos, clock });
+  const segmentation = createSegmentationService({
+    ...repos,
+    queries: createSegmentationQueries(m),
+    clock,
+  });
   const pii = createPiiCipher(deps.secret);
   const shared = { ...repos, users: deps.users, audit, segmentation, clock };
   return {

@@ -37,10 +37,27 @@ const segmentationSchema = new Schema(
     tier: { type: String, enum: ['high', 'medium', 'low'], required: true },
     book: { type: String, enum: ['general', 'screened', 'deal', 'select', 'core'], required: true },
     lifecycle: { type: String, enum: ['active', 'potential', 'dormant', 'churned'], required: true },
+    propertyRisk: { type: String, enum: ['high', 'medium', 'low'] },
+    rfm: {
+      type: new Schema(
+        {
+          recencyDays: { type: Number },
+          frequency: { type: Number, required: true },
+          monetary: { type: Number, required: true },
+          r: { type: Number, required: true },
+          f: { type: Number, required: true },
+          m: { type: Number, required: true },
+          code: { type: String, required: true },
+        },
+        { _id: false },
+      ),
+    },
     reasons: {
       tier: { type: [String], default: [] },
       book: { type: [String], default: [] },
       lifecycle: { type: [String], default: [] },
+      propertyRisk: { type: [String], default: [] },
+      rfm: { type: [String], default: [] },
     },
     annualPremium: { type: Number, required: true },
     computedAt: { type: Date, required: true },

@@ -24,12 +24,31 @@ import {
 export type Tier = 'high' | 'medium' | 'low';
 export type Book = 'general' | 'screened' | 'deal' | 'select' | 'core';
 export type Lifecycle = 'active' | 'potential' | 'dormant' | 'churned';
+/** 财产风险等级 (core/segmentation/segmentation.rules.ts). */
+export type PropertyRisk = 'high' | 'medium' | 'low';
+
+/** RFM on policy events: scores 1–3 each (0 = no event / no premium), e.g. code 'R3F2M3'. */
+export interface Rfm {
+  /** Days since the last purchase or renewal; undefined when there is none. */
+  recencyDays: number | undefined;
+  /** Policy events (distinct days) in the last three years. */
+  frequency: number;
+  /** Annualized premium in force (CNY). */
+  monetary: number;
+  r: number;
+  f: number;
+  m: number;
+  code: string;
+}
 
 export interface Segmentation {
   tier: Tier;
   book: Book;
   lifecycle: Lifecycle;
-  reasons: { tier: string[]; book: string[]; lifecycle: string[] };
+  /** Undefined on records computed before property risk and RFM existed (the nightly run fills them). */
+  propertyRisk: PropertyRisk | undefined;
+  rfm: Rfm | undefined;
+  reasons: { tier: string[]; book: string[]; lifecycle: string[]; propertyRisk: string[]; rfm: string[] };
   annualPremium: number;
   computedAt: Date;
 }
@@ -184,10 +203,16 @@ const toCustomer = (d: CustomerLean): CustomerRecord => ({
         tier: d.segmentation.tier,
         book: d.segmentation.book,
         lifecycle: d.segmentation.lifecycle,
+        propertyRisk: d.segmentation.propertyRisk ?? undefined,
+        rfm: d.segmentation.rfm
+          ? { ...d.segmentation.rfm, recencyDays: d.segmentation.rfm.recencyDays ?? undefined }
+          : undefined,
         reasons: {
           tier: d.segmentation.reasons?.tier ?? [],
           book: d.segmentation.reasons?.book ?? [],
           lifecycle: d.segmentation.reasons?.lifecycle ?? [],
+          propertyRisk: d.segmentation.reasons?.propertyRisk ?? [],
+          rfm: d.segmentation.reasons?.rfm ?? [],
         },
         annualPremium: d.segmentation.annualPremium,
         computedAt: d.segmentation.computedAt,
@@ -353,6 +378,29 @@ export function createCustomerRepository(models: CustomerModels) {
     /** Stores a segmentation. Call inside withCustomerLock, with inputs read under the same lock. */
     async setSegmentation(scope: DataScope, id: string, seg: Segmentation): Promise<void> {
       await Customer.updateOne({ ...scopeFilter(scope), _id: oid(id) }, { $set: { segmentation: seg } });
+    },
+
+    /**
+     * Stores a segmentation computed from inputs read outside the lock (the nightly batch), only if no
+     * other recompute stored one since (`expectedComputedAt`, undefined = none stored). Leaves updatedAt
+     * alone: a nightly run must not reorder the "recently updated" customer list. False when skipped.
+     */
+    async setSegmentationIfUnchanged(
+      id: string,
+      seg: Segmentation,
+      expectedComputedAt: Date | undefined,
+    ): Promise<boolean> {
+      return withLock(id, async () => {
+        const r = await Customer.updateOne(
+          {
+            _id: oid(id),
+            'segmentation.computedAt': expectedComputedAt ?? { $exists: false },
+          },
+          { $set: { segmentation: seg } },
+          { timestamps: false },
+        );
+        return r.modifiedCount > 0;
+      });
     },
 
     /** After an interaction: remember when, and add the needs it revealed to the soft-info tags. */

@@ -366,6 +366,11 @@ export function createCustomerService(deps: CustomerDeps) {
       await customers.releasePhones(id, removed);
       const changes = diffFields(auditSnapshot(before), auditSnapshot(after), CUSTOMER_AUDIT_FIELDS);
       if (changes.length) await audit.record(actor, 'update', 'customer', id, changes);
+      // Occupation and region feed the property risk level.
+      if (before.occupation !== after.occupation || before.region !== after.region) {
+        const seg = await deps.segmentation.recompute(id);
+        if (seg) after = { ...after, segmentation: seg };
+      }
       if (before.referrerId !== after.referrerId) {
         for (const r of [before.referrerId, after.referrerId]) if (r) await deps.segmentation.recompute(r);
       }

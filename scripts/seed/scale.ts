@@ -737,10 +737,13 @@ export function* generateScale(
         });
         if (line === '年金' || line === '增额寿') annualFound++;
         segPolicies.push({
+          line,
           status,
+          sumInsured,
           premium: perPayment,
           paymentFrequency: freq,
           effectiveDate,
+          expiryDate,
           renewalOutcome: status === 'renewed' ? 'renewed' : undefined,
         });
 
@@ -919,6 +922,8 @@ export function* generateScale(
           lastInteractionAt,
           interactionCount,
           referralCount: 0,
+          occupation,
+          region,
           policies: segPolicies,
           claims: segClaims,
         },
