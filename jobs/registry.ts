@@ -7,6 +7,7 @@ import type { JobDefinition } from './job.js';
 import { leadJobs } from './leads.js';
 import { notificationJobs } from './notifications.js';
 import { renewalJobs } from './renewals.js';
+import { segmentationJobs } from './segmentation.js';
 import { ticketJobs } from './tickets.js';
 
 /** Every job family, one file each. */
@@ -19,6 +20,7 @@ export function allJobs(deps: JobDeps): JobDefinition[] {
     ...ticketJobs(deps),
     ...digestJobs(deps),
     ...leadJobs(deps),
+    ...segmentationJobs(deps),
     ...complianceJobs(deps),
   ];
   const names = new Set<string>();

@@ -26,6 +26,8 @@ export function schedules(
     { job: 'claims.events', cron: '*/20 * * * * *', why: 'claim status changes → customer and agent' },
     { job: 'notifications.sweep', cron: '*/5 * * * *', why: 'return leases of workers that died mid-send' },
     { job: 'tickets.sla', cron: '*/15 * * * *', why: 'escalate tickets past their SLA' },
+    // Before the working day and the digest, while the book is quiet; time alone moves recency and dormancy.
+    { job: 'segmentation.nightly', cron: '30 3 * * *', why: 'tier/RFM, book, lifecycle, property risk' },
     { job: 'customers.dormant', cron: '0 7 * * *', why: 'wake-up tasks for dormant customers' },
     { job: 'care.daily', cron: '30 7 * * *', why: 'birthday, anniversary, festival, policy-review tasks' },
     // At the end of the default quiet hours, so reminders go out as the working day starts.
