@@ -96,6 +96,8 @@ export function createServices(deps: CoreDeps) {
     secret: deps.secret,
     clock: deps.clock,
     users,
+    // A whole-book handover moves the leaver's open leads too (late-bound: the lead domain is built below).
+    leadHandover: () => leadDomain.leads,
     // Archived WeCom chats with the customer appear on the customer timeline.
     chatArchive: archiveRepo,
     // Every logged interaction is scanned against the lexicon after the fact (hits flag, never block).

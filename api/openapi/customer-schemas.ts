@@ -288,6 +288,11 @@ export const customerSchemas: Record<string, unknown> = {
       tasks: int,
       tickets: int,
       events: int,
+      leads: {
+        ...int,
+        description:
+          'open leads (not won/lost, not in the pool) reassigned with reason 交接…; whole-book handovers only',
+      },
     }),
     skippedCustomerIds: arr(id),
   }),

@@ -211,7 +211,8 @@ export function customer360OpenApi(): OpenApiFragment {
       },
       '/api/v1/handover': {
         post: op(
-          'Hand an agent’s customers (all, or the listed ones), their open tasks and history to another agent, in bounded batches; audited',
+          'Hand an agent’s customers (all, or the listed ones), their open tasks and history to another agent, in bounded batches; audited. ' +
+            'A whole book (no customerIds) also moves the agent’s open leads, each with the handover as its assignment reason',
           {
             '200': ok('Result', ref('HandoverResult')),
             '404': errorResponse('An agent outside the caller’s scope'),

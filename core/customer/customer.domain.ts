@@ -18,7 +18,7 @@ import { createTicketService } from '../ticket/ticket.service.js';
 import type { UserRepository } from '../user/user.repository.js';
 import { createCustomerRepository } from './customer.repository.js';
 import { createCustomerService, type ChatTimelineSource } from './customer.service.js';
-import { createHandoverService } from './handover.service.js';
+import { createHandoverService, type LeadHandoverPort } from './handover.service.js';
 
 /**
  * The customer-360 domain wired once: repositories (customers, policies, claims, interactions, tasks,
@@ -30,6 +30,8 @@ export function createCustomerDomain(deps: {
   clock: () => Date;
   users: UserRepository;
   handoverBatchSize?: number;
+  /** The lead domain (built later): a whole-book handover moves the leaver's open leads too. */
+  leadHandover?: () => LeadHandoverPort | undefined;
   /** Archived WeCom chats for the timeline (core/compliance/archive); absent → not shown. */
   chatArchive?: ChatTimelineSource | undefined;
   /** After-the-fact compliance scan of logged interactions (see createInteractionService). */
@@ -69,6 +71,10 @@ export function createCustomerDomain(deps: {
     interactions: createInteractionService({ ...shared, ...deps.interactionScan }),
     tasks: createTaskService(shared),
     tickets: createTicketService(shared),
-    handover: createHandoverService({ ...shared, batchSize: deps.handoverBatchSize }),
+    handover: createHandoverService({
+      ...shared,
+      batchSize: deps.handoverBatchSize,
+      leads: deps.leadHandover,
+    }),
   };
 }

@@ -7,7 +7,7 @@ import type { InteractionRepository } from '../interaction/interaction.repositor
 import type { PolicyRepository } from '../policy/policy.repository.js';
 import type { TaskRepository } from '../task/task.repository.js';
 import type { TicketRepository } from '../ticket/ticket.repository.js';
-import type { UserRepository } from '../user/user.repository.js';
+import type { UserRecord, UserRepository } from '../user/user.repository.js';
 import type { CustomerRepository } from './customer.repository.js';
 import type { HandoverInput } from './customer.schemas.js';
 import { ownershipOf } from './customer.service.js';
@@ -25,9 +25,21 @@ export interface HandoverResult {
     tasks: number;
     tickets: number;
     events: number;
+    /** Open leads (whole-book handovers only; leads are not tied to a customer until won). */
+    leads: number;
   };
   /** Requested customers that were not owned by the leaving agent (nothing was done to them). */
   skippedCustomerIds: string[];
+}
+
+/** The lead domain's part of a handover (built after this one, so passed late-bound). */
+export interface LeadHandoverPort {
+  handoverOpenLeads(
+    actor: Actor,
+    from: UserRecord,
+    to: UserRecord,
+    opts: { note?: string | undefined; batchSize?: number },
+  ): Promise<number>;
 }
 
 const invalid = (message: string, userMessage: string) =>
@@ -35,7 +47,8 @@ const invalid = (message: string, userMessage: string) =>
 
 /**
  * Lossless handover (交接): an agent's customers and everything hanging off them (policies, claims,
- * interactions, tasks, tickets, events) move to another agent, in bounded batches. Within a batch the
+ * interactions, tasks, tickets, events) move to another agent, in bounded batches; a whole book also
+ * takes the leaver's open leads. Within a batch the
  * customers move last, so a crash mid-batch is repaired by running the same handover again.
  */
 export function createHandoverService(deps: {
@@ -49,6 +62,8 @@ export function createHandoverService(deps: {
   users: UserRepository;
   audit: AuditService;
   batchSize?: number;
+  /** Open leads move with a whole book; absent → leads stay (the lead domain is not wired). */
+  leads?: (() => LeadHandoverPort | undefined) | undefined;
 }) {
   const batchSize = deps.batchSize ?? 200;
 
@@ -75,7 +90,16 @@ export function createHandoverService(deps: {
         fromAgentId: from.id,
         toAgentId: to.id,
         batches: 0,
-        moved: { customers: 0, policies: 0, claims: 0, interactions: 0, tasks: 0, tickets: 0, events: 0 },
+        moved: {
+          customers: 0,
+          policies: 0,
+          claims: 0,
+          interactions: 0,
+          tasks: 0,
+          tickets: 0,
+          events: 0,
+          leads: 0,
+        },
         skippedCustomerIds: [],
       };
       const only = input.customerIds ? [...new Set(input.customerIds)] : undefined;
@@ -111,6 +135,13 @@ export function createHandoverService(deps: {
           if (n === 0) break;
           result.moved.tasks += n;
         }
+        // And their open leads, each with the handover as its assignment reason.
+        const leads = deps.leads?.();
+        if (leads)
+          result.moved.leads = await leads.handoverOpenLeads(actor, from, to, {
+            note: input.note,
+            batchSize,
+          });
       } else {
         const movedOrMine = new Set(await deps.customers.idsOwnedBy(to.id, only.length, only));
         result.skippedCustomerIds = only.filter((id) => !movedOrMine.has(id));
@@ -121,7 +152,7 @@ export function createHandoverService(deps: {
         'handover',
         from.id,
         [{ field: 'ownerId', before: from.id, after: to.id }],
-        `customers=${result.moved.customers} tasks=${result.moved.tasks} batches=${result.batches}${input.note ? ` ${input.note}` : ''}`,
+        `customers=${result.moved.customers} tasks=${result.moved.tasks} leads=${result.moved.leads} batches=${result.batches}${input.note ? ` ${input.note}` : ''}`,
       );
       return result;
     },

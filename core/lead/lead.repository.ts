@@ -355,6 +355,21 @@ export function createLeadRepository(models: LeadModels) {
       return new Map(rows.map((r) => [r._id.toString(), r.n]));
     },
 
+    /** Up to `limit` open, unpooled leads assigned to `userId` after `afterId` (handover batches). */
+    async openAssignedTo(userId: string, afterId: string | undefined, limit: number): Promise<LeadRecord[]> {
+      const docs = await Lead.find({
+        assigneeId: oid(userId),
+        stage: { $in: ['new', 'assigned', 'contacted', 'needs_analysis', 'proposal'] },
+        inPool: false,
+        mergedInto: { $exists: false },
+        ...(afterId ? { _id: { $gt: oid(afterId) } } : {}),
+      })
+        .sort({ _id: 1 })
+        .limit(limit)
+        .lean<LeadLean[]>();
+      return docs.map(toLead);
+    },
+
     /** Assigned, never-contacted leads whose first-contact SLA passed before `now`. */
     async overdueFirstContact(now: Date, limit: number): Promise<LeadRecord[]> {
       const docs = await Lead.find({ stage: 'assigned', inPool: false, firstContactDueAt: { $lt: now } })

@@ -249,9 +249,21 @@ export function createLeadService(deps: LeadServiceDeps) {
     actorId: string,
     extra: LeadHistoryEntry[] = [],
   ): Promise<LeadRecord> {
+    return (await assignIf(lead, user, assignment, actorId, extra)) ?? lead;
+  }
+
+  /** Assigns the lead only if it still matches `guard`; undefined when it does not (someone moved it). */
+  async function assignIf(
+    lead: LeadRecord,
+    user: UserRecord,
+    assignment: { ruleId: string | undefined; ruleName: string | undefined; reason: string },
+    actorId: string,
+    extra: LeadHistoryEntry[] = [],
+    guard: Record<string, unknown> = {},
+  ): Promise<LeadRecord | undefined> {
     const at = now();
     const stage: LeadStage = STAGE_ORDER[lead.stage] < STAGE_ORDER.assigned ? 'assigned' : lead.stage;
-    const updated = await leads.update(
+    return leads.update(
       lead.id,
       {
         assigneeId: user.id,
@@ -275,8 +287,9 @@ export function createLeadService(deps: LeadServiceDeps) {
             : []),
         ],
       },
+      [],
+      guard,
     );
-    return updated ?? lead;
   }
 
   /** An intake of a person who is already a lead: fill what the lead lacks, keep both in the history. */
@@ -758,6 +771,56 @@ export function createLeadService(deps: LeadServiceDeps) {
         { field: 'assigneeId', before: lead.assigneeId ?? null, after: user.id },
       ]);
       return leadView(updated, now());
+    },
+
+    /**
+     * Handover (交接) of an agent's book: their open leads (not in the pool, not won/lost) go to the
+     * receiving agent, each with the reason in its assignment and history, and an audit entry. The
+     * caller (the handover service) has checked both agents and the caller's rights. Bounded batches;
+     * a lead someone else moved meanwhile is left where it is. Returns how many moved.
+     */
+    async handoverOpenLeads(
+      actor: Actor,
+      from: UserRecord,
+      to: UserRecord,
+      opts: { note?: string | undefined; batchSize?: number } = {},
+    ): Promise<number> {
+      const batchSize = opts.batchSize ?? 200;
+      const reason = `交接：${from.name} 的在跟线索转给 ${to.name}${opts.note ? `（${opts.note}）` : ''}`;
+      let moved = 0;
+      let after: string | undefined;
+      for (;;) {
+        const batch = await leads.openAssignedTo(from.id, after, batchSize);
+        if (batch.length === 0) break;
+        const done: string[] = [];
+        for (const lead of batch) {
+          const updated = await assignIf(
+            lead,
+            to,
+            { ruleId: undefined, ruleName: undefined, reason },
+            actor.principal.userId,
+            [],
+            { assigneeId: new Types.ObjectId(from.id), inPool: false, stage: lead.stage },
+          );
+          if (updated) done.push(lead.id);
+        }
+        await deps.audit.recordMany(
+          done.map((id) =>
+            deps.audit.entry(
+              actor,
+              'handover',
+              'lead',
+              id,
+              [{ field: 'assigneeId', before: from.id, after: to.id }],
+              opts.note,
+            ),
+          ),
+        );
+        moved += done.length;
+        after = batch[batch.length - 1]?.id;
+        if (batch.length < batchSize) break;
+      }
+      return moved;
     },
 
     /** Claims a pool lead: one claimer per pool entry, at most `poolClaimsPerDay` per agent per day. */
