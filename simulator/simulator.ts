@@ -93,6 +93,19 @@ const ERRMSG: Record<number, string> = {
 
 const MINUTE = 60_000;
 const MEMBER_PER_MINUTE = 30;
+const REMIND_WINDOW_MS = 24 * 3600_000;
+const REMINDS_PER_WINDOW = 3;
+
+/** get_groupmsg_send_result status: 0 not sent yet, 1 sent, 2 not a contact, 3 over the customer's limit. */
+export type GroupSendStatus = 0 | 1 | 2 | 3;
+
+/** A mass-message task created by add_msg_template, waiting for its member. */
+export interface GroupTask {
+  sender: string;
+  recipients: Map<string, { status: GroupSendStatus; sendTime?: number }>;
+  /** When remind_groupmsg_send was accepted (ms). */
+  reminders: number[];
+}
 
 /** Creates the simulator (not yet listening). */
 export function createSimulator(opts: SimulatorOptions) {
@@ -120,7 +133,9 @@ export function createSimulator(opts: SimulatorOptions) {
       string,
       { name: string; unionid?: string; followers: Map<string, { state?: string; createtime: number }> }
     >(),
-    groupTasks: new Map<string, { sender: string; externalUserIds: string[]; reminders: number }>(),
+    groupTasks: new Map<string, GroupTask>(),
+    // Mass messages each customer received, by Asia/Shanghai month (the monthly limit of path/92135).
+    massReceived: new Map<string, number>(),
     interceptRules: new Map<string, Record<string, unknown>>(),
     wechatCodes: new Map<string, { openid: string; unionid?: string }>(),
     wecomLoginCodes: new Map<string, string>(),
@@ -302,35 +317,52 @@ export function createSimulator(opts: SimulatorOptions) {
     const msgid = `msg${randomBytes(8).toString('hex')}`;
     state.groupTasks.set(msgid, {
       sender,
-      externalUserIds: ids.filter((id) => !fail_list.includes(id)),
-      reminders: 0,
+      recipients: new Map(
+        ids.filter((id) => !fail_list.includes(id)).map((id) => [id, { status: 0 as GroupSendStatus }]),
+      ),
+      reminders: [],
     });
     answer(ctx, path, { fail_list, msgid });
   });
 
+  // path/97610: re-pushes the task to the member; at most 3 reminders per task within 24 h. The doc
+  // names no errcode for the fourth; the simulator answers 45009 (frequency limit), as for other limits.
   router.post('/cgi-bin/externalcontact/remind_groupmsg_send', (ctx) => {
     const path = '/cgi-bin/externalcontact/remind_groupmsg_send';
     if (!checkToken(ctx, path, 'wecom')) return;
-    const task = state.groupTasks.get(String(body(ctx).msgid ?? ''));
+    const b = body(ctx);
+    if (b.__invalid) return fail(ctx, path, 47001);
+    const task = state.groupTasks.get(String(b.msgid ?? ''));
     if (!task) return fail(ctx, path, 47003);
-    if (task.reminders >= 3) return fail(ctx, path, 45009);
-    task.reminders++;
+    const t = now();
+    task.reminders = task.reminders.filter((at) => at > t - REMIND_WINDOW_MS);
+    if (task.reminders.length >= REMINDS_PER_WINDOW) return fail(ctx, path, 45009);
+    task.reminders.push(t);
     answer(ctx, path, {});
   });
 
+  // path/93338: per-customer results of one member's part of a task, paged (limit ≤ 1000, default 500).
   router.post('/cgi-bin/externalcontact/get_groupmsg_send_result', (ctx) => {
     const path = '/cgi-bin/externalcontact/get_groupmsg_send_result';
     if (!checkToken(ctx, path, 'wecom')) return;
-    const task = state.groupTasks.get(String(body(ctx).msgid ?? ''));
-    if (!task) return fail(ctx, path, 47003);
-    // Nothing is sent until the member confirms in the WeCom client; the simulator never confirms.
+    const b = body(ctx);
+    if (b.__invalid) return fail(ctx, path, 47001);
+    const task = state.groupTasks.get(String(b.msgid ?? ''));
+    const userid = typeof b.userid === 'string' ? b.userid : '';
+    if (!task || !userid) return fail(ctx, path, 47003);
+    const requested = typeof b.limit === 'number' && Number.isInteger(b.limit) && b.limit > 0 ? b.limit : 500;
+    const limit = requested > 1000 ? 500 : requested;
+    const offset = typeof b.cursor === 'string' && /^\d+$/.test(b.cursor) ? Number(b.cursor) : 0;
+    const all = userid === task.sender ? [...task.recipients] : [];
+    const page = all.slice(offset, offset + limit);
     answer(ctx, path, {
-      detail_list: task.externalUserIds.map((external_userid) => ({
+      next_cursor: offset + limit < all.length ? String(offset + limit) : '',
+      send_list: page.map(([external_userid, r]) => ({
         external_userid,
         userid: task.sender,
-        status: 0,
+        status: r.status,
+        ...(r.status === 1 && r.sendTime !== undefined ? { send_time: r.sendTime } : {}),
       })),
-      next_cursor: '',
     });
   });
 
@@ -480,6 +512,7 @@ export function createSimulator(opts: SimulatorOptions) {
         sim.addExternalContact({ ...contact, ...(s('state') ? { state: s('state') } : {}) }),
       'customer-deletes': () => sim.customerDeletesMember(contact),
       'member-deletes': () => sim.memberDeletesCustomer(contact),
+      'confirm-groupmsg': async () => sim.confirmGroupMsg(s('msgid'), s('userId')),
     };
     const act = actions[s('action')];
     if (!act || (!s('userId') && s('action') !== 'verify-url')) {
@@ -591,6 +624,35 @@ export function createSimulator(opts: SimulatorOptions) {
       state.templates.add(templateId);
       const key = `${openid}:${templateId}`;
       state.subscriptions.set(key, (state.subscriptions.get(key) ?? 0) + times);
+    },
+    /**
+     * The member confirms a mass-message task in the WeCom client (what add_msg_template waits for).
+     * Each waiting customer gets status 1 (sent, with send_time), 2 (no longer a contact of the member)
+     * or 3 (already received this month's allowance: as many mass messages as the month has days).
+     */
+    confirmGroupMsg(msgid: string, userId?: string): Record<string, GroupSendStatus> {
+      const task = state.groupTasks.get(msgid);
+      if (!task || (userId && userId !== task.sender)) throw new Error(`no task ${msgid} for that member`);
+      const at = clock();
+      const month = new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 7);
+      const [y, m] = month.split('-').map(Number);
+      const daysInMonth = new Date(Date.UTC(y ?? 1970, m ?? 1, 0)).getUTCDate();
+      const out: Record<string, GroupSendStatus> = {};
+      for (const [id, r] of task.recipients) {
+        if (r.status === 0) {
+          const key = `${id}:${month}`;
+          const received = state.massReceived.get(key) ?? 0;
+          if (!state.externalContacts.get(id)?.followers.has(task.sender)) r.status = 2;
+          else if (received >= daysInMonth) r.status = 3;
+          else {
+            r.status = 1;
+            r.sendTime = Math.floor(at.getTime() / 1000);
+            state.massReceived.set(key, received + 1);
+          }
+        }
+        out[id] = r.status;
+      }
+      return out;
     },
     /** Delivered (not dropped) app messages, optionally for one member. */
     delivered(toUser?: string): RecordedMessage[] {

@@ -263,7 +263,17 @@ describe('WeCom client: other APIs against the simulator', () => {
     const msgId = String(task.msgid);
     await client.remindGroupmsgSend(msgId);
     const result = await client.getGroupmsgSendResult({ msgId, userId: 'zhangwei' });
-    expect(result.detail_list).toEqual([{ external_userid: 'wmCustomer01', userid: 'zhangwei', status: 0 }]);
+    expect(result.send_list).toEqual([{ external_userid: 'wmCustomer01', userid: 'zhangwei', status: 0 }]);
+    expect(result.next_cursor).toBe('');
+    h.sim.confirmGroupMsg(msgId, 'zhangwei');
+    const confirmed = await client.getGroupmsgSendResult({ msgId, userId: 'zhangwei' });
+    expect(confirmed.send_list).toEqual([
+      { external_userid: 'wmCustomer01', userid: 'zhangwei', status: 1, send_time: expect.any(Number) },
+    ]);
+    // At most 3 reminders per task within 24 h: the fourth is refused.
+    await client.remindGroupmsgSend(msgId);
+    await client.remindGroupmsgSend(msgId);
+    expect((await caught(client.remindGroupmsgSend(msgId))).errcode).toBe(45009);
 
     const rule = await client.addInterceptRule({
       rule_name: '合规词库',
