@@ -324,6 +324,31 @@ const settings = {
       secret: false,
     },
   },
+  QIBAO_GROUPMSG_REMIND_HOURS: {
+    schema: z
+      .string()
+      .default('4,24,48')
+      .transform((v, ctx) => {
+        const hours = v.split(',').map((s) => Number(s.trim()));
+        if (hours.length > 10 || hours.some((h) => !Number.isInteger(h) || h < 1 || h > 720)) {
+          ctx.addIssue({ code: 'custom', message: 'up to 10 comma-separated whole hours between 1 and 720' });
+          return z.NEVER;
+        }
+        return [...new Set(hours)].sort((a, b) => a - b);
+      }),
+    meta: {
+      description:
+        'Hours after a WeCom customer message is prepared at which the agent is nudged (remind_groupmsg_send, never more than 3 within 24 h) while it is unsent',
+      secret: false,
+    },
+  },
+  QIBAO_GROUPMSG_FOLLOW_UP_DAYS: {
+    schema: z.coerce.number().int().min(1).max(30).default(7),
+    meta: {
+      description: 'Days a prepared WeCom customer message is followed before it is recorded as not sent',
+      secret: false,
+    },
+  },
   QIBAO_LEAD_FIRST_CONTACT_DAYS: {
     schema: z
       .string()
@@ -436,6 +461,9 @@ export interface Config {
     /** Asia/Shanghai minutes of day [start, end); the window may cross midnight. */
     quietHours: { startMinute: number; endMinute: number };
     customerMonthlyCap: number;
+    /** Nudge times (hours after add_msg_template) and how long the agent's confirmation is awaited. */
+    groupMsgRemindHours: number[];
+    groupMsgFollowUpDays: number;
     renewalOffsetsDays: number[];
     renewalEscalationDays: number;
     /** Asia/Shanghai minutes of day. */
@@ -528,6 +556,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     notifications: {
       quietHours: parseQuietHours(e.QIBAO_QUIET_HOURS),
       customerMonthlyCap: e.QIBAO_CUSTOMER_MONTHLY_CAP,
+      groupMsgRemindHours: e.QIBAO_GROUPMSG_REMIND_HOURS,
+      groupMsgFollowUpDays: e.QIBAO_GROUPMSG_FOLLOW_UP_DAYS,
       renewalOffsetsDays: e.QIBAO_RENEWAL_OFFSETS_DAYS,
       renewalEscalationDays: e.QIBAO_RENEWAL_ESCALATION_DAYS,
       digestMinute: minuteOfDay(e.QIBAO_DIGEST_TIME),

@@ -59,8 +59,42 @@ export function createChannels(deps: {
               }
               return { providerMsgId: typeof res.msgid === 'string' ? res.msgid : undefined };
             },
-            async remind(providerMsgId) {
-              await wecom.remindGroupmsgSend(providerMsgId);
+            async remind(msgId) {
+              await wecom.remindGroupmsgSend(msgId);
+            },
+            async sendResult(q) {
+              // Paged (≤ 1000 a page); one agent's part of a single-customer task is one short page.
+              let cursor = '';
+              do {
+                const res = await wecom.getGroupmsgSendResult({
+                  msgId: q.msgId,
+                  userId: q.senderWecomUserId,
+                  limit: 1000,
+                  cursor,
+                });
+                const list = Array.isArray(res.send_list) ? (res.send_list as unknown[]) : [];
+                for (const item of list) {
+                  if (typeof item !== 'object' || item === null) continue;
+                  const line = item as { external_userid?: unknown; status?: unknown; send_time?: unknown };
+                  if (line.external_userid !== q.externalUserId) continue;
+                  switch (line.status) {
+                    case 1:
+                      return {
+                        state: 'sent',
+                        deliveredAt:
+                          typeof line.send_time === 'number' ? new Date(line.send_time * 1000) : undefined,
+                      };
+                    case 2:
+                      return { state: 'not_friend' };
+                    case 3:
+                      return { state: 'customer_limit' };
+                    default:
+                      return { state: 'awaiting' };
+                  }
+                }
+                cursor = typeof res.next_cursor === 'string' ? res.next_cursor : '';
+              } while (cursor);
+              return { state: 'awaiting' };
             },
           },
         }

@@ -1,5 +1,6 @@
 import type { Config } from '#config/config';
 import { createCareAutomation } from '#core/care/care.service';
+import { createNotificationPreferenceReader } from '#core/customer-auth/notification-preferences';
 import type { Database } from '#core/db/database';
 import { createDigestService } from '#core/digest/digest.service';
 import type { Logger } from '#core/logger';
@@ -8,6 +9,7 @@ import type { AutomationDeps } from '#core/notification/automation-support';
 import type { NotificationChannels } from '#core/notification/channels';
 import { createClaimUpdateAutomation } from '#core/notification/claim-updates';
 import { createDormantAutomation } from '#core/notification/dormant';
+import { createGroupSendFollowUp, type GroupSendFollowUp } from '#core/notification/group-send';
 import type { LeadSlaHook } from '#core/notification/lead-sla.hook';
 import { createNotificationRepository } from '#core/notification/notification.repository';
 import {
@@ -38,6 +40,8 @@ export interface JobDepsInput {
 export interface JobDeps extends JobDepsInput {
   outbox: NotificationService;
   automations: ReturnType<typeof buildAutomations>;
+  /** WeCom customer messages waiting for the agent: results, nudges, final status. */
+  groupSend: GroupSendFollowUp;
 }
 
 function buildAutomations(input: JobDepsInput, outbox: NotificationService) {
@@ -75,15 +79,26 @@ function buildAutomations(input: JobDepsInput, outbox: NotificationService) {
 
 /** Wires the outbox (with this process's channels and compliance gate) and the automations. */
 export function createJobDeps(input: JobDepsInput): JobDeps {
+  const repo = createNotificationRepository(input.db.models);
   const outbox = createNotificationService({
-    repo: createNotificationRepository(input.db.models),
+    repo,
     clock: input.clock,
     logger: input.logger,
     quietHours: input.config.notifications.quietHours,
     customerMonthlyCap: input.config.notifications.customerMonthlyCap,
     channels: input.channels,
     gate: input.gate,
+    preferences: createNotificationPreferenceReader(input.db.models),
     workerName: input.config.jobs.workerName,
   });
-  return { ...input, outbox, automations: buildAutomations(input, outbox) };
+  const groupSend = createGroupSendFollowUp({
+    repo,
+    outbox,
+    channels: input.channels,
+    settings: input.config.notifications,
+    clock: input.clock,
+    logger: input.logger,
+    worker: outbox.worker,
+  });
+  return { ...input, outbox, automations: buildAutomations(input, outbox), groupSend };
 }

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { defineJob } from './job.js';
 import type { JobDeps } from './deps.js';
 
-/** The outbox's own jobs: send what is due, and recover leases of workers that died mid-send. */
+/**
+ * The outbox's own jobs: send what is due, follow prepared WeCom customer messages until the agent
+ * sends them, and recover leases of workers that died mid-send.
+ */
 export function notificationJobs(deps: JobDeps) {
   return [
     defineJob({
@@ -13,6 +16,15 @@ export function notificationJobs(deps: JobDeps) {
       lockLifetimeMs: 5 * 60_000,
       async run(_ctx, data) {
         return { ...(await deps.outbox.dispatchDue(data.limit === undefined ? {} : { limit: data.limit })) };
+      },
+    }),
+    defineJob({
+      name: 'notifications.groupmsg-followup',
+      description:
+        'WeCom customer messages awaiting the agent: read get_groupmsg_send_result, nudge (remind_groupmsg_send), record the outcome',
+      data: z.strictObject({}),
+      async run() {
+        return { ...(await deps.groupSend.run()) };
       },
     }),
     defineJob({

@@ -25,6 +25,11 @@ export function schedules(
     { job: 'notifications.dispatch', cron: '*/20 * * * * *', why: 'send due notifications' },
     { job: 'claims.events', cron: '*/20 * * * * *', why: 'claim status changes → customer and agent' },
     { job: 'notifications.sweep', cron: '*/5 * * * *', why: 'return leases of workers that died mid-send' },
+    {
+      job: 'notifications.groupmsg-followup',
+      cron: '*/15 * * * *',
+      why: 'WeCom customer messages awaiting the agent → result, nudge, final status',
+    },
     { job: 'tickets.sla', cron: '*/15 * * * *', why: 'escalate tickets past their SLA' },
     // Before the working day and the digest, while the book is quiet; time alone moves recency and dormancy.
     { job: 'segmentation.nightly', cron: '30 3 * * *', why: 'tier/RFM, book, lifecycle, property risk' },

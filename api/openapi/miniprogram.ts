@@ -20,6 +20,24 @@ const customerSession = {
 };
 const customerAuthErrors = { '401': errorResponse('Missing, tampered or expired customer session') };
 const obj = { type: 'object' };
+// A category switched off stops those messages (the outbox records them as skipped `opted_out`);
+// categories never saved are on.
+const subscriptions = {
+  type: 'object',
+  required: ['claimProgress', 'renewalReminder', 'careGreetings', 'channel'],
+  properties: {
+    claimProgress: {
+      type: 'boolean',
+      description: '理赔进度通知: claim status changes and the survey after closure',
+    },
+    renewalReminder: {
+      type: 'boolean',
+      description: '续保提醒: renewal reminders (subscribe and WeCom messages)',
+    },
+    careGreetings: { type: 'boolean', description: '关怀问候: birthday and festival greetings' },
+    channel: { enum: ['wechat_subscribe', 'sms'] },
+  },
+};
 
 /** The mini-program's endpoints: sign-in for WeCom members and WeChat customers, and the customer's records. */
 export function miniprogramOpenApi(opts: { devLogin: boolean }): OpenApiFragment {
@@ -168,13 +186,17 @@ export function miniprogramOpenApi(opts: { devLogin: boolean }): OpenApiFragment
       get: {
         summary: 'Notification choices',
         security: secured,
-        responses: { '200': ok('Subscriptions', obj), ...customerAuthErrors },
+        responses: { '200': ok('Subscriptions', subscriptions), ...customerAuthErrors },
       },
       put: {
         summary: 'Save notification choices (weapp: accepted subscribe-message templates; h5: SMS)',
         security: secured,
         requestBody: body(subscriptionsInput),
-        responses: { '200': ok('Subscriptions', obj), ...customerAuthErrors },
+        responses: {
+          '200': ok('Subscriptions', subscriptions),
+          '400': errorResponse('Bad body'),
+          ...customerAuthErrors,
+        },
       },
     },
   };

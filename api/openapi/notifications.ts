@@ -1,3 +1,4 @@
+import { CHANNELS, GROUP_SEND_STATES, SKIP_REASONS } from '#core/notification/notification.model';
 import { listNotificationsQuery } from '#core/notification/notification.schemas';
 import { answerSurveyInput } from '#core/notification/survey.service';
 import {
@@ -80,7 +81,7 @@ export function notificationsOpenApi(): OpenApiFragment {
           id: { type: 'string' },
           dedupeKey: { type: 'string', examples: ['renewal:<policyId>:2026-09-10:30d:agent'] },
           kind: { type: 'string', examples: ['renewal_reminder', 'claim_status', 'daily_digest'] },
-          channel: { enum: ['agent_app', 'customer_subscribe', 'customer_wecom', 'manager_digest'] },
+          channel: { enum: [...CHANNELS] },
           urgent: { type: 'boolean' },
           to: { type: 'object' },
           ownerUserId: { type: 'string' },
@@ -90,14 +91,20 @@ export function notificationsOpenApi(): OpenApiFragment {
           related: { type: 'object', properties: { type: { type: 'string' }, id: { type: 'string' } } },
           status: { enum: ['pending', 'sending', 'sent', 'failed', 'skipped'] },
           skipReason: {
-            enum: [
-              'unsubscribed',
-              'no_binding',
-              'monthly_cap',
-              'compliance_block',
-              'expired',
-              'recipient_inactive',
-            ],
+            enum: [...SKIP_REASONS],
+            description:
+              'opted_out: the customer switched the category off in the mini-program (lastError names it); already_handled: a nudge found the message already sent or unsendable',
+          },
+          groupSend: {
+            type: 'object',
+            description:
+              'customer_wecom only: the agent’s confirmation as get_groupmsg_send_result reports it (followed by notifications.groupmsg-followup)',
+            properties: {
+              state: { enum: [...GROUP_SEND_STATES] },
+              checkedAt: { type: 'string', format: 'date-time' },
+              deliveredAt: { type: 'string', format: 'date-time' },
+              finalAt: { type: 'string', format: 'date-time' },
+            },
           },
           deferredReason: { type: 'string', examples: ['quiet_hours', 'pacing'] },
           attempts: { type: 'integer' },

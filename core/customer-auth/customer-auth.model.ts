@@ -31,12 +31,15 @@ const bindingSchema = new Schema(
 bindingSchema.index({ appId: 1, openId: 1 }, { unique: true });
 bindingSchema.index({ customerId: 1 });
 
-// What the customer agreed to be notified about (the jobs' notification outbox reads it).
+// What the customer agreed to be notified about, per category (the jobs' notification outbox reads it
+// through notification-preferences.ts: a category switched off → its messages are skipped `opted_out`).
+// No row, or no value for a category (rows saved before it existed), means on.
 const subscriptionSchema = new Schema(
   {
     customerId: { type: Schema.Types.ObjectId, required: true },
-    claimProgress: { type: Boolean, required: true, default: false },
-    renewalReminder: { type: Boolean, required: true, default: false },
+    claimProgress: { type: Boolean, required: true, default: true },
+    renewalReminder: { type: Boolean, required: true, default: true },
+    careGreetings: { type: Boolean },
     channel: { type: String, enum: ['wechat_subscribe', 'sms'], required: true },
     /** weapp: template ids accepted in the last wx.requestSubscribeMessage (one-time grants). */
     acceptedTemplateIds: { type: [String], default: [] },

@@ -44,6 +44,8 @@ export const claimPhotoInput = z.strictObject({
 export const subscriptionsInput = z.strictObject({
   claimProgress: z.boolean(),
   renewalReminder: z.boolean(),
+  /** 关怀问候 (birthdays, festivals); optional so builds of the mini-program from before it still save. */
+  careGreetings: z.boolean().optional(),
   channel: z.enum(['wechat_subscribe', 'sms']),
   acceptedTemplateIds: z.array(z.string().trim().min(1).max(64)).max(10).optional(),
 });

@@ -172,9 +172,11 @@ export function createCustomerPortalService(deps: {
 
     async subscriptions(me: CustomerPrincipal) {
       const s = await CustomerSubscription.findOne({ customerId: new Types.ObjectId(me.customerId) }).lean();
+      // Unsaved categories are on (the outbox reads them the same way: notification-preferences.ts).
       return {
-        claimProgress: s?.claimProgress ?? false,
-        renewalReminder: s?.renewalReminder ?? false,
+        claimProgress: s?.claimProgress ?? true,
+        renewalReminder: s?.renewalReminder ?? true,
+        careGreetings: s?.careGreetings ?? true,
         channel: s?.channel ?? 'sms',
       };
     },
@@ -186,6 +188,7 @@ export function createCustomerPortalService(deps: {
           $set: {
             claimProgress: input.claimProgress,
             renewalReminder: input.renewalReminder,
+            ...(input.careGreetings === undefined ? {} : { careGreetings: input.careGreetings }),
             channel: input.channel,
             acceptedTemplateIds: input.acceptedTemplateIds ?? [],
           },

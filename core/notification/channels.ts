@@ -32,6 +32,13 @@ export interface ChannelResult {
 }
 
 /**
+ * One customer's line of get_groupmsg_send_result: `awaiting` (status 0, or not listed yet), `sent`
+ * by the agent at `deliveredAt` (1), `not_friend` (2), `customer_limit` (3).
+ */
+export type GroupSendResult =
+  { state: 'awaiting' | 'not_friend' | 'customer_limit' } | { state: 'sent'; deliveredAt: Date | undefined };
+
+/**
  * `resendSafe`: true when sending the same idempotency key twice reaches the person once (WeCom
  * message/send with enable_duplicate_check over an interval longer than the outbox lease). Only such
  * channels are resent after a worker dies mid-send; the others are flagged "outcome unknown".
@@ -42,8 +49,14 @@ export interface NotificationChannels {
   customerWecom?: {
     resendSafe: boolean;
     prepare(m: CustomerWecomMessage): Promise<ChannelResult>;
-    /** remind_groupmsg_send: nudges the agent to confirm a prepared message. */
-    remind?(providerMsgId: string): Promise<void>;
+    /** remind_groupmsg_send: nudges the agent to confirm a prepared message (≤ 3 per task in 24 h). */
+    remind(msgId: string): Promise<void>;
+    /** get_groupmsg_send_result for one customer of the agent's part of the task. */
+    sendResult(q: {
+      msgId: string;
+      senderWecomUserId: string;
+      externalUserId: string;
+    }): Promise<GroupSendResult>;
   };
 }
 

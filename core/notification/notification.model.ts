@@ -1,10 +1,17 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 
-export const CHANNELS = ['agent_app', 'customer_subscribe', 'customer_wecom', 'manager_digest'] as const;
+export const CHANNELS = [
+  'agent_app',
+  'customer_subscribe',
+  'customer_wecom',
+  'customer_wecom_remind',
+  'manager_digest',
+] as const;
 /**
  * Where a notification goes: an agent's WeCom app message, a customer's mini-program subscribe
- * message, a WeCom customer message prepared for the agent to confirm (add_msg_template), or a
- * manager's daily digest (an app message, paced and counted separately).
+ * message, a WeCom customer message prepared for the agent to confirm (add_msg_template), a nudge to
+ * the agent to confirm one (remind_groupmsg_send), or a manager's daily digest (an app message, paced
+ * and counted separately).
  */
 export type Channel = (typeof CHANNELS)[number];
 
@@ -18,9 +25,20 @@ export const SKIP_REASONS = [
   'compliance_block',
   'expired',
   'recipient_inactive',
+  'opted_out',
+  'already_handled',
 ] as const;
 /** Why a notification was not sent, kept so support can answer "why did the customer get nothing?". */
 export type SkipReason = (typeof SKIP_REASONS)[number];
+
+/**
+ * What became of a WeCom customer message after add_msg_template (get_groupmsg_send_result):
+ * `awaiting` the agent's confirmation; `sent` by the agent; `not_sent` (not confirmed before the
+ * follow-up window closed); `not_friend` (status 2: the customer is no longer the agent's contact);
+ * `customer_limit` (status 3: the customer already had this month's mass messages).
+ */
+export const GROUP_SEND_STATES = ['awaiting', 'sent', 'not_sent', 'not_friend', 'customer_limit'] as const;
+export type GroupSendState = (typeof GROUP_SEND_STATES)[number];
 
 const notificationSchema = new Schema(
   {
@@ -65,6 +83,16 @@ const notificationSchema = new Schema(
     lastError: { type: String },
     deferredReason: { type: String },
     providerMsgId: { type: String },
+    // customer_wecom only: the agent's confirmation, followed by the groupmsg follow-up job.
+    groupSend: {
+      state: { type: String, enum: GROUP_SEND_STATES },
+      // The monthly-cap unit this message holds; given back when the customer did not receive it.
+      capSlot: { type: String },
+      checkedAt: { type: Date },
+      // send_time reported by WeCom when the agent sent it.
+      deliveredAt: { type: Date },
+      finalAt: { type: Date },
+    },
     sentAt: { type: Date },
     finishedAt: { type: Date },
   },
@@ -79,6 +107,7 @@ notificationSchema.index({ branchId: 1, createdAt: -1 });
 notificationSchema.index({ 'to.userId': 1, createdAt: -1 });
 notificationSchema.index({ 'to.customerId': 1, createdAt: -1 });
 notificationSchema.index({ kind: 1, 'related.id': 1 });
+notificationSchema.index({ 'groupSend.state': 1, 'groupSend.checkedAt': 1 });
 
 // Claims and capped counters are built on inserts under a unique _id, never on conditional updates:
 // FerretDB's findAndModify/update are not atomic under concurrency (two workers both "win" a

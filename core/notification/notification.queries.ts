@@ -1,11 +1,21 @@
 import type { Principal } from '../auth/scope.js';
-import type { NotificationRecord, NotificationRepository } from './notification.repository.js';
+import type {
+  GroupSendRecord,
+  NotificationRecord,
+  NotificationRepository,
+} from './notification.repository.js';
 import type { ListNotificationsQuery } from './notification.schemas.js';
 
-/** What the API shows of a notification: everything but the lease internals. */
-export type NotificationView = Omit<NotificationRecord, 'lockedBy' | 'lockedUntil'>;
+/** What the API shows of a notification: everything but the lease and monthly-cap internals. */
+export type NotificationView = Omit<NotificationRecord, 'lockedBy' | 'lockedUntil' | 'groupSend'> & {
+  groupSend: Omit<GroupSendRecord, 'capSlot'> | undefined;
+};
 
-const view = ({ lockedBy: _l, lockedUntil: _u, ...rest }: NotificationRecord): NotificationView => rest;
+function view({ lockedBy: _l, lockedUntil: _u, groupSend, ...rest }: NotificationRecord): NotificationView {
+  if (!groupSend) return { ...rest, groupSend: undefined };
+  const { capSlot: _c, ...shown } = groupSend;
+  return { ...rest, groupSend: shown };
+}
 
 /** Read side of the outbox for the API: scoped to the caller (agent own, lead team, manager branch). */
 export function createNotificationQueries(deps: { repo: NotificationRepository }) {

@@ -1,7 +1,13 @@
 import { Types } from 'mongoose';
 import type { DataScope } from '../auth/scope.js';
 import { isDuplicateKeyError } from '../db/errors.js';
-import type { Channel, NotificationModels, NotificationStatus, SkipReason } from './notification.model.js';
+import type {
+  Channel,
+  GroupSendState,
+  NotificationModels,
+  NotificationStatus,
+  SkipReason,
+} from './notification.model.js';
 
 export interface NotificationAddress {
   userId?: string | undefined;
@@ -44,10 +50,20 @@ export interface NotificationRecord {
   lastError: string | undefined;
   deferredReason: string | undefined;
   providerMsgId: string | undefined;
+  /** customer_wecom rows after add_msg_template: the agent's confirmation as WeCom reports it. */
+  groupSend: GroupSendRecord | undefined;
   sentAt: Date | undefined;
   finishedAt: Date | undefined;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface GroupSendRecord {
+  state: GroupSendState;
+  capSlot: string | undefined;
+  checkedAt: Date | undefined;
+  deliveredAt: Date | undefined;
+  finalAt: Date | undefined;
 }
 
 /** What a producer writes; status, attempts and timestamps are the outbox's business. */
@@ -102,6 +118,13 @@ interface NotificationLean {
   lastError?: string | null;
   deferredReason?: string | null;
   providerMsgId?: string | null;
+  groupSend?: {
+    state?: GroupSendState | null;
+    capSlot?: string | null;
+    checkedAt?: Date | null;
+    deliveredAt?: Date | null;
+    finalAt?: Date | null;
+  } | null;
   sentAt?: Date | null;
   finishedAt?: Date | null;
   createdAt: Date;
@@ -152,6 +175,15 @@ function toRecord(d: NotificationLean): NotificationRecord {
     lastError: u(d.lastError),
     deferredReason: u(d.deferredReason),
     providerMsgId: u(d.providerMsgId),
+    groupSend: d.groupSend?.state
+      ? {
+          state: d.groupSend.state,
+          capSlot: u(d.groupSend.capSlot),
+          checkedAt: u(d.groupSend.checkedAt),
+          deliveredAt: u(d.groupSend.deliveredAt),
+          finalAt: u(d.groupSend.finalAt),
+        }
+      : undefined,
     sentAt: u(d.sentAt),
     finishedAt: u(d.finishedAt),
     createdAt: d.createdAt,
@@ -183,7 +215,13 @@ export interface NotificationListFilter {
 
 /** The terminal or waiting state a claimed notification ends in. */
 export type Completion =
-  | { status: 'sent'; at: Date; providerMsgId?: string | undefined }
+  | {
+      status: 'sent';
+      at: Date;
+      providerMsgId?: string | undefined;
+      /** customer_wecom: now waiting for the agent, holding this monthly-cap unit. */
+      awaitingAgent?: { capSlot: string | undefined } | undefined;
+    }
   | { status: 'skipped'; at: Date; reason: SkipReason; error?: string | undefined }
   | { status: 'failed'; at: Date; error: string; retryAt?: Date | undefined }
   | { status: 'pending'; retryAt: Date; reason: string; refundAttempt: boolean };
@@ -298,7 +336,15 @@ export function createNotificationRepository(models: NotificationModels) {
       switch (c.status) {
         case 'sent':
           update = {
-            $set: { status: 'sent', sentAt: c.at, finishedAt: c.at, providerMsgId: c.providerMsgId },
+            $set: {
+              status: 'sent',
+              sentAt: c.at,
+              finishedAt: c.at,
+              providerMsgId: c.providerMsgId,
+              ...(c.awaitingAgent
+                ? { groupSend: { state: 'awaiting', capSlot: c.awaitingAgent.capSlot, checkedAt: c.at } }
+                : {}),
+            },
             $unset: { ...unlock, nextAttemptAt: 1, lastError: 1 },
           };
           break;
@@ -362,7 +408,13 @@ export function createNotificationRepository(models: NotificationModels) {
      */
     async takeSlot(key: string, cap: number, expiresAt: Date): Promise<string | undefined> {
       const used = await NotificationSlot.countDocuments({ key });
-      for (let n = used + 1; n <= cap; n++) {
+      if (used >= cap) return undefined;
+      // Numbers above the count first (the usual case), then the gaps left by released units.
+      const order = [
+        ...Array.from({ length: cap - used }, (_, i) => used + 1 + i),
+        ...Array.from({ length: used }, (_, i) => i + 1),
+      ];
+      for (const n of order) {
         try {
           const id = `${key}#${n}`;
           await NotificationSlot.create({ _id: id, key, expiresAt });
@@ -431,6 +483,63 @@ export function createNotificationRepository(models: NotificationModels) {
       if (filter.channel) q.channel = filter.channel;
       const docs = await Notification.find(q).sort({ createdAt: 1 }).limit(limit).lean<NotificationLean[]>();
       return docs.map(toRecord);
+    },
+
+    /** customer_wecom rows still waiting for the agent's confirmation, least recently checked first. */
+    async findAwaitingGroupSends(limit: number): Promise<NotificationRecord[]> {
+      const docs = await Notification.find({ 'groupSend.state': 'awaiting' })
+        .sort({ 'groupSend.checkedAt': 1, _id: 1 })
+        .limit(limit)
+        .lean<NotificationLean[]>();
+      return docs.map(toRecord);
+    },
+
+    /** Records that the follow-up looked at a waiting row (the next run starts with the others). */
+    async touchGroupSend(id: string, at: Date): Promise<void> {
+      await Notification.updateOne(
+        { _id: oid(id), 'groupSend.state': 'awaiting' },
+        { $set: { 'groupSend.checkedAt': at } },
+      );
+    },
+
+    /**
+     * The right to end a row's wait for the agent. Exactly one caller gets it (an insert under a unique
+     * _id, as for claims: conditional updates are not atomic on FerretDB), so the monthly-cap unit is
+     * given back or moved once even when two workers check the same row.
+     */
+    async claimGroupSendFinish(id: string, worker: string, at: Date): Promise<boolean> {
+      try {
+        await NotificationClaim.create({ _id: `${id}#group-send`, worker, at });
+        return true;
+      } catch (err) {
+        if (isDuplicateKeyError(err)) return false;
+        throw err;
+      }
+    },
+
+    /** Writes WeCom's verdict on a prepared customer message (after claimGroupSendFinish). */
+    async finishGroupSend(
+      id: string,
+      outcome: {
+        state: Exclude<GroupSendState, 'awaiting'>;
+        at: Date;
+        deliveredAt?: Date | undefined;
+        capSlot: string | undefined;
+      },
+    ): Promise<void> {
+      await Notification.updateOne(
+        { _id: oid(id) },
+        {
+          $set: {
+            'groupSend.state': outcome.state,
+            'groupSend.checkedAt': outcome.at,
+            'groupSend.finalAt': outcome.at,
+            ...(outcome.deliveredAt ? { 'groupSend.deliveredAt': outcome.deliveredAt } : {}),
+            ...(outcome.capSlot ? { 'groupSend.capSlot': outcome.capSlot } : {}),
+          },
+          ...(outcome.capSlot ? {} : { $unset: { 'groupSend.capSlot': 1 } }),
+        },
+      );
     },
 
     async getCursor(name: string): Promise<string | undefined> {

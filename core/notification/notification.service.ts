@@ -10,6 +10,7 @@ import type {
   NotificationRecord,
   NotificationRepository,
 } from './notification.repository.js';
+import { CATEGORY_LABEL, KIND_CATEGORY, type CustomerNotificationPreferences } from './preferences.js';
 import { isQuiet, releaseTime, type QuietHours } from './quiet-hours.js';
 import { shanghaiMonthOf } from './shanghai-time.js';
 
@@ -58,6 +59,8 @@ export interface NotificationServiceDeps {
   customerMonthlyCap: number;
   channels: NotificationChannels;
   gate: OutgoingTextGate;
+  /** The customers' choices from the mini-program: a category switched off → skipped `opted_out`. */
+  preferences: CustomerNotificationPreferences;
   /** Identifies this process in leases (several workers may dispatch at once). */
   workerName?: string | undefined;
 }
@@ -75,7 +78,10 @@ const addressFor: Record<Channel, (to: NotificationAddress) => boolean> = {
   manager_digest: (to) => Boolean(to.wecomUserId),
   customer_subscribe: (to) => Boolean(to.openid),
   customer_wecom: (to) => Boolean(to.externalUserId && to.senderWecomUserId),
+  customer_wecom_remind: (to) => Boolean(to.externalUserId && to.senderWecomUserId),
 };
+
+const CUSTOMER_CHANNELS: ReadonlySet<Channel> = new Set(['customer_subscribe', 'customer_wecom']);
 
 /** The text the compliance gate reads: body plus every subscribe-message value. */
 function outgoingText(m: NotificationMessage): string {
@@ -99,7 +105,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     const out: Channel[] = [];
     if (deps.channels.agentApp) out.push('agent_app', 'manager_digest');
     if (deps.channels.subscribe) out.push('customer_subscribe');
-    if (deps.channels.customerWecom) out.push('customer_wecom');
+    if (deps.channels.customerWecom) out.push('customer_wecom', 'customer_wecom_remind');
     return out;
   };
   const resendSafeChannels = (): Channel[] => {
@@ -170,6 +176,13 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     });
 
     if (n.expiresAt && n.expiresAt.getTime() <= now.getTime()) return skip('expired');
+    const category = KIND_CATEGORY[n.kind];
+    if (category && n.to.customerId && CUSTOMER_CHANNELS.has(n.channel)) {
+      // Read at send time, so a choice saved after the row was written still counts.
+      if (!(await deps.preferences.allows(n.to.customerId, category))) {
+        return skip('opted_out', `the customer switched off ${CATEGORY_LABEL[category]} in the mini-program`);
+      }
+    }
     if (!n.urgent && isQuiet(deps.quietHours, now)) {
       return {
         status: 'pending',
@@ -178,6 +191,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
         refundAttempt: true,
       };
     }
+    if (n.channel === 'customer_wecom_remind') return nudge(n, now);
     const verdict = await deps.gate.checkOutgoing(outgoingText(n.message), {
       channel: n.channel,
       // The dedupe key, so a retried row does not record the same hit twice.
@@ -210,33 +224,81 @@ export function createNotificationService(deps: NotificationServiceDeps) {
 
     try {
       const result = await deliver(n);
-      return { status: 'sent', at: deps.clock(), providerMsgId: result.providerMsgId };
+      return {
+        status: 'sent',
+        at: deps.clock(),
+        providerMsgId: result.providerMsgId,
+        // add_msg_template only prepared it: the groupmsg follow-up job watches for the agent.
+        ...(n.channel === 'customer_wecom' ? { awaitingAgent: { capSlot } } : {}),
+      };
     } catch (err) {
       // A failed attempt must not use up the customer's monthly quota.
       if (capSlot) await repo.releaseSlot(capSlot);
-      const { kind, retryAfterMs } = classifyChannelError(err);
-      const error = err instanceof Error ? err.message : String(err);
-      const at = deps.clock();
-      switch (kind) {
-        case 'unsubscribed':
-          return skip('unsubscribed', error);
-        case 'no_binding':
-          return skip('no_binding', error);
-        case 'permanent':
-          return { status: 'failed', at, error };
-        case 'rate_limited':
-          return {
-            status: 'failed',
-            at,
-            error,
-            retryAt: new Date(at.getTime() + (retryAfterMs ?? RATE_LIMIT_BACKOFF_MS)),
-          };
-        case 'retryable': {
-          const delay = BACKOFF_MS[n.attempts - 1];
-          return delay === undefined
-            ? { status: 'failed', at, error: `gave up after ${n.attempts} attempts: ${error}` }
-            : { status: 'failed', at, error, retryAt: new Date(at.getTime() + (retryAfterMs ?? delay)) };
-        }
+      return failure(n, err);
+    }
+  }
+
+  /**
+   * remind_groupmsg_send for a prepared customer message, unless WeCom already reports an outcome
+   * for the customer (the agent sent it, or it can no longer be sent): no nudge after the fact.
+   */
+  async function nudge(n: NotificationRecord, now: Date): Promise<Completion> {
+    const channel = deps.channels.customerWecom;
+    const msgId = n.message.data?.msgId;
+    if (!channel || typeof msgId !== 'string' || !n.to.senderWecomUserId || !n.to.externalUserId) {
+      return { status: 'failed', at: now, error: 'reminder row without msgid or addresses' };
+    }
+    try {
+      const result = await channel.sendResult({
+        msgId,
+        senderWecomUserId: n.to.senderWecomUserId,
+        externalUserId: n.to.externalUserId,
+      });
+      if (result.state !== 'awaiting') {
+        return {
+          status: 'skipped',
+          at: now,
+          reason: 'already_handled',
+          error: `WeCom reports ${result.state}`,
+        };
+      }
+      await channel.remind(msgId);
+      return { status: 'sent', at: deps.clock(), providerMsgId: msgId };
+    } catch (err) {
+      return failure(n, err);
+    }
+  }
+
+  /** What a channel error means for the row: skipped, failed for good, or failed with a retry time. */
+  function failure(n: NotificationRecord, err: unknown): Completion {
+    const skip = (reason: SkipReason, error?: string): Completion => ({
+      status: 'skipped',
+      at: deps.clock(),
+      reason,
+      error,
+    });
+    const { kind, retryAfterMs } = classifyChannelError(err);
+    const error = err instanceof Error ? err.message : String(err);
+    const at = deps.clock();
+    switch (kind) {
+      case 'unsubscribed':
+        return skip('unsubscribed', error);
+      case 'no_binding':
+        return skip('no_binding', error);
+      case 'permanent':
+        return { status: 'failed', at, error };
+      case 'rate_limited':
+        return {
+          status: 'failed',
+          at,
+          error,
+          retryAt: new Date(at.getTime() + (retryAfterMs ?? RATE_LIMIT_BACKOFF_MS)),
+        };
+      case 'retryable': {
+        const delay = BACKOFF_MS[n.attempts - 1];
+        return delay === undefined
+          ? { status: 'failed', at, error: `gave up after ${n.attempts} attempts: ${error}` }
+          : { status: 'failed', at, error, retryAt: new Date(at.getTime() + (retryAfterMs ?? delay)) };
       }
     }
   }
@@ -269,6 +331,8 @@ export function createNotificationService(deps: NotificationServiceDeps) {
           idempotencyKey: n.dedupeKey,
         });
       }
+      case 'customer_wecom_remind':
+        throw new Error('reminders are sent by nudge(), not deliver()');
       case 'customer_wecom': {
         if (!channels.customerWecom || !n.to.externalUserId || !n.to.senderWecomUserId) {
           throw new Error('customer WeCom channel not available');

@@ -89,21 +89,26 @@ describe('customer mode in the H5 build (吴磊 signs in through the development
     expectNoPageErrors(p);
   }, 120_000);
 
-  test('a customer turns on claim progress notifications; in H5 the card says they come by SMS', async () => {
+  test('a customer turns off renewal reminders (every category starts on); in H5 the card says they come by SMS', async () => {
     const p = await e2e.openPage();
     const { page } = p;
     await p.go('/pages/login/index');
     await page.locator('.login__customer', { hasText: '吴磊' }).click();
     await page.getByText('消息通知').waitFor();
     await page.getByText('开启后将通过短信发送到您绑定的手机号').waitFor();
-    const row = page.locator('.subscribe .cell', { hasText: '理赔进度通知' });
+    const row = page.locator('.subscribe .cell', { hasText: '续保提醒' });
     await row.locator('input[type="checkbox"]').click();
     await page.getByText('通知设置已保存').waitFor();
     await p.shot('26-subscriptions', row);
     const saved = await e2e
       .t()
       .services.customerPortal.subscriptions({ kind: 'customer', customerId: world.wulei.id });
-    expect(saved).toEqual({ claimProgress: true, renewalReminder: false, channel: 'sms' });
+    expect(saved).toEqual({
+      claimProgress: true,
+      renewalReminder: false,
+      careGreetings: true,
+      channel: 'sms',
+    });
     expectNoPageErrors(p);
   }, 60_000);
 });

@@ -62,6 +62,7 @@ describe('a worker killed mid-send', () => {
         quietHours: { startMinute: 0, endMinute: 0 },
         customerMonthlyCap: 4,
         gate: { checkOutgoing: async () => ({ blocked: false, rules: [] }) },
+        preferences: { allows: async () => true },
         workerName: worker,
         channels: {
           agentApp: {

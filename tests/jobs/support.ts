@@ -11,6 +11,7 @@ import {
 } from '#core/notification/channels';
 import { createNotificationRepository } from '#core/notification/notification.repository';
 import { createNotificationService, type OutgoingTextGate } from '#core/notification/notification.service';
+import type { CustomerNotificationPreferences } from '#core/notification/preferences';
 
 /** A clock the test moves by hand (timed behaviour without sleeps). */
 export function manualClock(startIso: string) {
@@ -70,6 +71,10 @@ export function recordingChannels(opts: { fail?: (d: Delivery, call: number) => 
         delivered.push({ channel: 'customerWecom', m });
         return { providerMsgId: `msg-${calls}` };
       },
+      async remind() {},
+      async sendResult() {
+        return { state: 'awaiting' };
+      },
     },
   };
   return { channels, delivered, calls: () => calls };
@@ -86,6 +91,9 @@ export const phraseGate = (phrase = '保本保息'): OutgoingTextGate => ({
 
 export const QUIET_21_08 = { startMinute: 21 * 60, endMinute: 8 * 60 };
 
+/** Customers who never switched anything off (the default). */
+export const allowAll: CustomerNotificationPreferences = { allows: async () => true };
+
 export function outboxFor(
   db: Database,
   opts: {
@@ -94,6 +102,7 @@ export function outboxFor(
     worker?: string;
     cap?: number;
     gate?: OutgoingTextGate;
+    preferences?: CustomerNotificationPreferences;
   },
 ) {
   return createNotificationService({
@@ -104,6 +113,7 @@ export function outboxFor(
     customerMonthlyCap: opts.cap ?? 4,
     channels: opts.channels,
     gate: opts.gate ?? phraseGate(),
+    preferences: opts.preferences ?? allowAll,
     workerName: opts.worker ?? 'test-worker',
   });
 }

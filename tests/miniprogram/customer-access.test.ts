@@ -262,9 +262,14 @@ describe('the customer sees only their own records', () => {
     expect(res.body).toMatchObject({ name: '张伟', title: '保险顾问', team: expect.any(String) });
   });
 
-  test('when a customer saves notification choices, then they are read back', async () => {
+  test('when a customer saves notification choices, then they are read back (untouched categories stay on)', async () => {
     const before = await h.http().get('/api/v1/my/subscriptions').set(bearer(token));
-    expect(before.body).toEqual({ claimProgress: false, renewalReminder: false, channel: 'sms' });
+    expect(before.body).toEqual({
+      claimProgress: true,
+      renewalReminder: true,
+      careGreetings: true,
+      channel: 'sms',
+    });
     const saved = await h
       .http()
       .put('/api/v1/my/subscriptions')
@@ -275,7 +280,35 @@ describe('the customer sees only their own records', () => {
         channel: 'wechat_subscribe',
         acceptedTemplateIds: ['tmpl-claim'],
       });
-    expect(saved.body).toEqual({ claimProgress: true, renewalReminder: false, channel: 'wechat_subscribe' });
+    expect(saved.body).toEqual({
+      claimProgress: true,
+      renewalReminder: false,
+      careGreetings: true,
+      channel: 'wechat_subscribe',
+    });
+    const careOff = await h
+      .http()
+      .put('/api/v1/my/subscriptions')
+      .set(bearer(token))
+      .send({
+        claimProgress: true,
+        renewalReminder: false,
+        careGreetings: false,
+        channel: 'wechat_subscribe',
+      });
+    expect(careOff.body).toMatchObject({ renewalReminder: false, careGreetings: false });
+  });
+
+  test('when the choices are not booleans, then 400 names the field in Chinese', async () => {
+    const res = await h
+      .http()
+      .put('/api/v1/my/subscriptions')
+      .set(bearer(token))
+      .send({ claimProgress: true, renewalReminder: true, careGreetings: 'no', channel: 'sms' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'careGreetings' })]),
+    );
   });
 });
 

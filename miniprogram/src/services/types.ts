@@ -280,12 +280,15 @@ export interface Advisor {
 export interface Subscriptions {
   claimProgress: boolean;
   renewalReminder: boolean;
+  /** Birthday and festival greetings from the advisor (WeCom customer messages). */
+  careGreetings: boolean;
   channel: 'wechat_subscribe' | 'sms';
 }
 
 export interface SubscriptionsInput {
   claimProgress: boolean;
   renewalReminder: boolean;
+  careGreetings?: boolean;
   channel: 'wechat_subscribe' | 'sms';
   /** weapp: the template ids the customer accepted in wx.requestSubscribeMessage. */
   acceptedTemplateIds?: string[];

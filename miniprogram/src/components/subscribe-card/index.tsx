@@ -21,7 +21,8 @@ function templateIds(): { claim?: string; renewal?: string } {
 const IS_WEAPP = process.env.TARO_ENV === 'weapp';
 
 /**
- * 消息通知. On weapp the customer grants one-time subscribe messages (wx.requestSubscribeMessage, which
+ * 消息通知: each switch turned off stops that kind of message (the outbox skips it as `opted_out`);
+ * switches the customer never touched are on. On weapp the customer grants one-time subscribe messages (wx.requestSubscribeMessage, which
  * must be called from a tap); in H5 there is no subscribe message, so the same choices are delivered
  * by SMS to the bound phone number, and the page says so.
  */
@@ -91,6 +92,18 @@ export function SubscribeCard() {
                 disabled={saving}
                 color="#07c160"
                 onChange={(e) => void save({ ...s, renewalReminder: e.detail.value })}
+              />
+            </View>
+            <View className="cell">
+              <View className="cell__main">
+                <Text className="cell__title">关怀问候</Text>
+                <Text className="cell__desc">生日、节日时接收顾问的祝福</Text>
+              </View>
+              <Switch
+                checked={s.careGreetings}
+                disabled={saving}
+                color="#07c160"
+                onChange={(e) => void save({ ...s, careGreetings: e.detail.value })}
               />
             </View>
             <Text className="subscribe__hint">
