@@ -286,16 +286,12 @@ describe('the customer sees only their own records', () => {
       careGreetings: true,
       channel: 'wechat_subscribe',
     });
-    const careOff = await h
-      .http()
-      .put('/api/v1/my/subscriptions')
-      .set(bearer(token))
-      .send({
-        claimProgress: true,
-        renewalReminder: false,
-        careGreetings: false,
-        channel: 'wechat_subscribe',
-      });
+    const careOff = await h.http().put('/api/v1/my/subscriptions').set(bearer(token)).send({
+      claimProgress: true,
+      renewalReminder: false,
+      careGreetings: false,
+      channel: 'wechat_subscribe',
+    });
     expect(careOff.body).toMatchObject({ renewalReminder: false, careGreetings: false });
   });
 
