@@ -2,6 +2,7 @@ import { listAuditQuery } from '#core/audit/audit.schemas';
 import { claimTransitionInput, createClaimInput, listClaimsQuery } from '#core/claim/claim.schemas';
 import {
   createCustomerInput,
+  exportCustomersQuery,
   getCustomerQuery,
   handoverInput,
   listCustomersQuery,
@@ -9,7 +10,12 @@ import {
   updateCustomerInput,
 } from '#core/customer/customer.schemas';
 import { createInteractionInput, listInteractionsQuery } from '#core/interaction/interaction.schemas';
-import { createPolicyInput, listPoliciesQuery, updatePolicyInput } from '#core/policy/policy.schemas';
+import {
+  createPolicyInput,
+  exportPoliciesQuery,
+  listPoliciesQuery,
+  updatePolicyInput,
+} from '#core/policy/policy.schemas';
 import { createTaskInput, listTasksQuery, updateTaskInput } from '#core/task/task.schemas';
 import { createTicketInput, listTicketsQuery, updateTicketInput } from '#core/ticket/ticket.schemas';
 import {
@@ -29,6 +35,16 @@ const notFound = errorResponse(
   'Not found, or outside the caller’s data scope (never 403: existence is not revealed)',
 );
 const bad = errorResponse('Validation failed (field-level details, Chinese messages)');
+
+const file = {
+  description: 'The file: xlsx (sheet 导出) or UTF-8 CSV with BOM; Chinese headers',
+  content: {
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+      schema: { type: 'string', format: 'binary' },
+    },
+    'text/csv': { schema: { type: 'string' } },
+  },
+};
 
 const op = (summary: string, responses: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   summary,
@@ -58,6 +74,16 @@ export function customer360OpenApi(): OpenApiFragment {
           { requestBody: body(createCustomerInput) },
         ),
       },
+      '/api/v1/customers/export': {
+        get: op(
+          'The customer list as xlsx/csv: the same filters (q, tag, tier, book, lifecycle, ownerId) and data scope as GET /customers, all rows, streamed in batches. ' +
+            'Columns 姓名 性别 生日 职业 手机号 身份证号 地区 地址 来源渠道 标签 价值等级 客户分册 生命周期 财产风险等级 RFM 年缴保费 归属顾问 最近沟通 更新时间. ' +
+            'Phones in national form, masked (138****5678) outside the owner chain; ID numbers masked (110***********1234) unless reveal=idNumber, ' +
+            'which only the owner agent and admins may ask (others 403) and which records one pii.read audit entry per unmasked number',
+          { '200': file, '403': errorResponse('reveal=idNumber by a role that may not see ID numbers') },
+          { parameters: queryParams(exportCustomersQuery) },
+        ),
+      },
       '/api/v1/customers/{id}': {
         get: op(
           'The 360° view: identity (masked), family, policies with days to expiry, claims with timelines, recent interactions, open tasks/tickets, tags, segmentation with reasons',
@@ -75,6 +101,14 @@ export function customer360OpenApi(): OpenApiFragment {
           'Interactions merged with claim and policy events and archived WeCom chats, newest first',
           { '200': ok('Timeline', ref('Timeline')), '404': notFound },
           { parameters: [idParam, ...queryParams(timelineQuery)] },
+        ),
+      },
+      '/api/v1/policies/export': {
+        get: op(
+          'The policy list as xlsx/csv: the same filters (customerId, status, expiringWithinDays) and data scope as GET /policies, all rows, streamed in batches. ' +
+            'Columns 保单号 保险公司 产品 险种 客户 投保人 被保险人 受益人 保额 保费 缴费方式 缴费年期 生效日期 到期日期 距到期天数 状态 续保结果',
+          { '200': file },
+          { parameters: queryParams(exportPoliciesQuery) },
         ),
       },
       '/api/v1/policies': {

@@ -2,6 +2,7 @@ import { Router } from '@koa/router';
 import { z } from 'zod';
 import {
   createCustomerInput,
+  exportCustomersQuery,
   getCustomerQuery,
   listCustomersQuery,
   timelineQuery,
@@ -11,6 +12,7 @@ import { objectIdString, parseInput } from '#core/validation';
 import type { AppDeps, AppState } from '../context.js';
 import { principalOf, requireAuth } from '../middleware/auth.js';
 import { actorOf } from './actor.js';
+import { sendExport } from './export.js';
 
 const idParam = z.strictObject({ id: objectIdString });
 
@@ -23,6 +25,16 @@ export function customersRouter(deps: Pick<AppDeps, 'services'>) {
   router.get('/customers', authed, async (ctx) => {
     const query = parseInput(listCustomersQuery, ctx.query, 'query');
     ctx.body = await customers.list(principalOf(ctx.state).principal, query);
+  });
+
+  // Before /customers/:id, which would take "export" for an id.
+  router.get('/customers/export', authed, async (ctx) => {
+    const { format, reveal, ...filters } = parseInput(exportCustomersQuery, ctx.query, 'query');
+    const body = await customers.export(actorOf(ctx), filters, {
+      format,
+      revealIdNumber: reveal === 'idNumber',
+    });
+    sendExport(ctx, 'customers', format, body);
   });
 
   router.post('/customers', authed, async (ctx) => {

@@ -1,10 +1,16 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
-import { createPolicyInput, listPoliciesQuery, updatePolicyInput } from '#core/policy/policy.schemas';
+import {
+  createPolicyInput,
+  exportPoliciesQuery,
+  listPoliciesQuery,
+  updatePolicyInput,
+} from '#core/policy/policy.schemas';
 import { objectIdString, parseInput } from '#core/validation';
 import type { AppDeps, AppState } from '../context.js';
 import { principalOf, requireAuth } from '../middleware/auth.js';
 import { actorOf } from './actor.js';
+import { sendExport } from './export.js';
 
 const idParam = z.strictObject({ id: objectIdString });
 
@@ -17,6 +23,17 @@ export function policiesRouter(deps: Pick<AppDeps, 'services'>) {
   router.get('/policies', authed, async (ctx) => {
     const query = parseInput(listPoliciesQuery, ctx.query, 'query');
     ctx.body = await policies.list(principalOf(ctx.state).principal, query);
+  });
+
+  // Before /policies/:id, which would take "export" for an id.
+  router.get('/policies/export', authed, async (ctx) => {
+    const { format, ...filters } = parseInput(exportPoliciesQuery, ctx.query, 'query');
+    sendExport(
+      ctx,
+      'policies',
+      format,
+      policies.export(principalOf(ctx.state).principal, filters, { format }),
+    );
   });
 
   router.post('/policies', authed, async (ctx) => {

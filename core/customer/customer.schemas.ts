@@ -149,6 +149,12 @@ export const listCustomersQuery = z.strictObject({
 });
 export type ListCustomersQuery = z.infer<typeof listCustomersQuery>;
 
+/** GET /customers/export: the list's filters, a format, and `reveal=idNumber` (owner agent/admin; audited). */
+export const exportCustomersQuery = listCustomersQuery.omit({ page: true, pageSize: true }).extend({
+  format: z.enum(['xlsx', 'csv']).default('xlsx'),
+  reveal: z.enum(['idNumber']).optional(),
+});
+
 /** GET /customers/:id query: `reveal=idNumber` asks for the unmasked ID number (allowed roles; audited). */
 export const getCustomerQuery = z.strictObject({ reveal: z.enum(['idNumber']).optional() });
 

@@ -19,7 +19,14 @@ import { taskView } from '../task/task.view.js';
 import type { TicketRepository } from '../ticket/ticket.repository.js';
 import { ticketView } from '../ticket/ticket.view.js';
 import type { UserRecord, UserRepository } from '../user/user.repository.js';
-import type { CustomerRecord, CustomerRepository, CustomerWrite } from './customer.repository.js';
+import type { ExportFormat } from '../import/export.js';
+import { exportCustomers } from './customer.export.js';
+import type {
+  CustomerListFilter,
+  CustomerRecord,
+  CustomerRepository,
+  CustomerWrite,
+} from './customer.repository.js';
 import type { CreateCustomerInput, ListCustomersQuery, UpdateCustomerInput } from './customer.schemas.js';
 import {
   auditSnapshot,
@@ -164,6 +171,42 @@ export function createCustomerService(deps: CustomerDeps) {
     const c = await customers.findById(principal.scope, id);
     if (!c) throw customerNotFound();
     return c;
+  }
+
+  /** The repository filter of a list query (text → name/pinyin/phone, policy number, ID number). */
+  async function listFilter(
+    principal: Principal,
+    query: Omit<ListCustomersQuery, 'page' | 'pageSize'>,
+  ): Promise<CustomerListFilter> {
+    let text: { nameRegex?: string; pinyinPrefix?: string; phone?: string; last4?: string } | undefined;
+    let alsoIds: string[] | undefined;
+    if (query.q) {
+      const q = query.q;
+      const digits = q.replace(/[\s-]/g, '');
+      const phone = normalizeCnMobile(q);
+      if (phone) text = { phone };
+      else if (/^\d{4}$/.test(digits)) text = { last4: digits };
+      else if (/^[a-z]+$/i.test(q)) text = { pinyinPrefix: q.toLowerCase(), nameRegex: q };
+      else text = { nameRegex: q };
+      // Any query may also be a policy number; an ID number matches exactly through the keyed hash.
+      alsoIds = await deps.policies.customerIdsByNumber(principal.scope, q);
+      if (isValidIdNumber(q)) {
+        const byId = await customers.findByIdNumberHash(
+          principal.scope,
+          pii.lookupHash(normalizeIdNumber(q)),
+        );
+        if (byId) alsoIds.push(byId.id);
+      }
+    }
+    return {
+      text,
+      alsoIds,
+      tag: query.tag,
+      tier: query.tier,
+      book: query.book,
+      lifecycle: query.lifecycle,
+      ownerId: query.ownerId,
+    };
   }
 
   return {
@@ -378,45 +421,37 @@ export function createCustomerService(deps: CustomerDeps) {
     },
 
     async list(principal: Principal, query: ListCustomersQuery) {
-      let text: { nameRegex?: string; pinyinPrefix?: string; phone?: string; last4?: string } | undefined;
-      let alsoIds: string[] | undefined;
-      if (query.q) {
-        const q = query.q;
-        const digits = q.replace(/[\s-]/g, '');
-        const phone = normalizeCnMobile(q);
-        if (phone) text = { phone };
-        else if (/^\d{4}$/.test(digits)) text = { last4: digits };
-        else if (/^[a-z]+$/i.test(q)) text = { pinyinPrefix: q.toLowerCase(), nameRegex: q };
-        else text = { nameRegex: q };
-        // Any query may also be a policy number; an ID number matches exactly through the keyed hash.
-        alsoIds = await deps.policies.customerIdsByNumber(principal.scope, q);
-        if (isValidIdNumber(q)) {
-          const byId = await customers.findByIdNumberHash(
-            principal.scope,
-            pii.lookupHash(normalizeIdNumber(q)),
-          );
-          if (byId) alsoIds.push(byId.id);
-        }
-      }
-      const { items, total } = await customers.list(
-        principal.scope,
-        {
-          text,
-          alsoIds,
-          tag: query.tag,
-          tier: query.tier,
-          book: query.book,
-          lifecycle: query.lifecycle,
-          ownerId: query.ownerId,
-        },
-        { skip: (query.page - 1) * query.pageSize, limit: query.pageSize },
-      );
+      const { items, total } = await customers.list(principal.scope, await listFilter(principal, query), {
+        skip: (query.page - 1) * query.pageSize,
+        limit: query.pageSize,
+      });
       return {
         items: items.map((c) => customerSummary(c, principal)),
         total,
         page: query.page,
         pageSize: query.pageSize,
       };
+    },
+
+    /** The list as xlsx/csv: the same filter and scope as `list`, all pages (see customer.export.ts). */
+    async export(
+      actor: Actor,
+      query: Omit<ListCustomersQuery, 'page' | 'pageSize'>,
+      opts: { format: ExportFormat; revealIdNumber: boolean; batchSize?: number },
+    ) {
+      const { principal } = actor;
+      const filter = await listFilter(principal, query);
+      return exportCustomers(
+        {
+          list: (f, page) => customers.list(principal.scope, f, page),
+          pii,
+          audit,
+          users: deps.users,
+        },
+        actor,
+        filter,
+        opts,
+      );
     },
 
     /** The 360° view in one response. `revealIdNumber` decrypts the ID number for allowed roles and audits it. */

@@ -71,3 +71,8 @@ export const listPoliciesQuery = z.strictObject({
   ...pageFields,
 });
 export type ListPoliciesQuery = z.infer<typeof listPoliciesQuery>;
+
+/** GET /policies/export: the list's filters and a format. */
+export const exportPoliciesQuery = listPoliciesQuery.omit({ page: true, pageSize: true }).extend({
+  format: z.enum(['xlsx', 'csv']).default('xlsx'),
+});

@@ -8,7 +8,9 @@ import { isDuplicateKeyError } from '../db/errors.js';
 import { AppError, notFound } from '../errors.js';
 import type { EventRepository } from '../events/events.repository.js';
 import type { SegmentationService } from '../segmentation/segmentation.service.js';
-import type { PolicyRecord, PolicyRepository } from './policy.repository.js';
+import type { ExportFormat } from '../import/export.js';
+import { exportPolicies } from './policy.export.js';
+import type { PolicyListFilter, PolicyRecord, PolicyRepository } from './policy.repository.js';
 import type { CreatePolicyInput, ListPoliciesQuery, UpdatePolicyInput } from './policy.schemas.js';
 import { policyView } from './policy.view.js';
 
@@ -188,18 +190,10 @@ export function createPolicyService(deps: {
 
     async list(principal: Principal, query: ListPoliciesQuery) {
       const now = deps.clock();
-      const today = shanghaiDate(now);
-      const { items, total } = await policies.list(
-        principal.scope,
-        {
-          customerId: query.customerId,
-          status: query.status,
-          expiryFrom: query.expiringWithinDays !== undefined ? today : undefined,
-          expiryTo:
-            query.expiringWithinDays !== undefined ? addDays(today, query.expiringWithinDays) : undefined,
-        },
-        { skip: (query.page - 1) * query.pageSize, limit: query.pageSize },
-      );
+      const { items, total } = await policies.list(principal.scope, listFilter(query, now), {
+        skip: (query.page - 1) * query.pageSize,
+        limit: query.pageSize,
+      });
       return {
         items: items.map((p) => policyView(p, now)),
         total,
@@ -207,6 +201,42 @@ export function createPolicyService(deps: {
         pageSize: query.pageSize,
       };
     },
+
+    /** The list as xlsx/csv: the same filter and scope as `list`, all pages, streamed. */
+    export(
+      principal: Principal,
+      query: Omit<ListPoliciesQuery, 'page' | 'pageSize'>,
+      opts: { format: ExportFormat; batchSize?: number },
+    ) {
+      const now = deps.clock();
+      const filter = listFilter(query, now);
+      return exportPolicies(
+        {
+          list: (page) => policies.list(principal.scope, filter, page),
+          customerNames: async (ids) => {
+            const names = new Map<string, string>();
+            // findByIds reads at most 500 ids at a time.
+            for (let i = 0; i < ids.length; i += 500)
+              for (const c of await deps.customers.findByIds(principal.scope, ids.slice(i, i + 500)))
+                names.set(c.id, c.name);
+            return names;
+          },
+          daysToExpiry: (p) => policyView(p, now).daysToExpiry,
+        },
+        opts,
+      );
+    },
+  };
+}
+
+/** The repository filter of a list query ('expiring within N days' counted from today in Shanghai). */
+function listFilter(query: Omit<ListPoliciesQuery, 'page' | 'pageSize'>, now: Date): PolicyListFilter {
+  const today = shanghaiDate(now);
+  return {
+    customerId: query.customerId,
+    status: query.status,
+    expiryFrom: query.expiringWithinDays !== undefined ? today : undefined,
+    expiryTo: query.expiringWithinDays !== undefined ? addDays(today, query.expiringWithinDays) : undefined,
   };
 }
 export type PolicyService = ReturnType<typeof createPolicyService>;
