@@ -104,6 +104,18 @@ export function createArchiveRepository(models: ComplianceModels) {
       return (await ChatArchiveMessage.exists({ msgid })) !== null;
     },
 
+    /**
+     * Which of these msgids are stored: one query per batch instead of one per record, because the
+     * embedded database answers a msgid lookup by scanning the collection.
+     */
+    async storedMsgids(msgids: string[]): Promise<Set<string>> {
+      if (msgids.length === 0) return new Set();
+      const docs = await ChatArchiveMessage.find({ msgid: { $in: msgids } }, { msgid: 1, _id: 0 }).lean<
+        { msgid: string }[]
+      >();
+      return new Set(docs.map((d) => d.msgid));
+    },
+
     /** False when the msgid is already stored (another pull got there first). */
     async insertMessage(m: StoredArchiveMessage): Promise<boolean> {
       try {

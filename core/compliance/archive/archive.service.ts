@@ -133,8 +133,9 @@ export function createChatArchiveService(deps: {
   /** Decrypts, links, scans and stores one record. Returns what happened to it. */
   async function processRecord(
     r: ChatDataRecord,
+    known?: ReadonlySet<string>,
   ): Promise<'stored' | 'duplicate' | 'failed' | { hits: number }> {
-    if (await archive.messageExists(r.msgid)) return 'duplicate';
+    if (known ? known.has(r.msgid) : await archive.messageExists(r.msgid)) return 'duplicate';
     let message: ArchivedMessage;
     try {
       const randomKey = keyring.decryptRandomKey(r.publickey_ver, r.encrypt_random_key);
@@ -217,8 +218,10 @@ export function createChatArchiveService(deps: {
           const records = [...(await sdk.getChatData(seq, limit))].sort((a, b) => a.seq - b.seq);
           if (records.length === 0) break;
           result.fetched += records.length;
+          // A msgid stored after this read (another pull) still lands once: the unique index decides.
+          const known = await archive.storedMsgids(records.map((r) => r.msgid));
           for (const r of records) {
-            const outcome = await processRecord(r);
+            const outcome = await processRecord(r, known);
             if (outcome === 'duplicate') result.duplicates++;
             else if (outcome === 'failed') result.failed++;
             else {
