@@ -84,6 +84,9 @@ func run(dataDir, listen, logLevel string, watchStdin bool) error {
 	// Belt and braces: if we get reparented, the parent died without closing stdin for us.
 	go watchParent(ctx, cancel, logger)
 
+	analyzeAll(ctx, abs, logger, "ANALYZE;")
+	go keepAnalyzed(ctx, abs, logger)
+
 	// FerretDB listens on an internal loopback port; clients reach it through the write serialiser.
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},

@@ -267,6 +267,24 @@ export function createCustomerRepository(models: CustomerModels) {
   // One writer at a time per customer document (see keyed-lock.ts: FerretDB loses concurrent updates).
   const { withLock, withLocks } = createKeyedLock();
 
+  /**
+   * Customers holding a phone, or a phone ending in 4 digits, through the phone keys (one small
+   * document per phone, `phone` indexed) rather than the customers' phone arrays, which the embedded
+   * database cannot index. Unscoped ids: the list query applies the scope.
+   */
+  async function idsByPhone(text: CustomerListFilter['text']): Promise<string[]> {
+    const phone = text?.phone
+      ? text.phone
+      : text?.last4
+        ? { $regex: `${escapeRegExp(text.last4)}$` }
+        : undefined;
+    if (!phone) return [];
+    const keys = await CustomerPhoneKey.find({ phone }, { customerId: 1 })
+      .limit(500)
+      .lean<{ customerId: Types.ObjectId }[]>();
+    return keys.map((k) => k.customerId.toString());
+  }
+
   function listQuery(scope: DataScope, f: CustomerListFilter): Record<string, unknown> {
     const q: Record<string, unknown> = { ...scopeFilter(scope) };
     if (f.tag) q.tags = f.tag;
@@ -284,8 +302,6 @@ export function createCustomerRepository(models: CustomerModels) {
       const p = `^${escapeRegExp(f.text.pinyinPrefix)}`;
       or.push({ nameInitials: { $regex: p } }, { namePinyin: { $regex: p } });
     }
-    if (f.text?.phone) or.push({ 'phones.number': f.text.phone });
-    if (f.text?.last4) or.push({ phoneLast4: f.text.last4 });
     if (f.alsoIds && f.alsoIds.length > 0) or.push({ _id: { $in: f.alsoIds.map(oid) } });
     if (f.text || f.alsoIds) q.$or = or.length > 0 ? or : [{ _id: { $in: [] } }];
     return q;
@@ -325,7 +341,11 @@ export function createCustomerRepository(models: CustomerModels) {
       filter: CustomerListFilter,
       page: { skip: number; limit: number },
     ): Promise<{ items: CustomerRecord[]; total: number }> {
-      const q = listQuery(scope, filter);
+      const byPhone = await idsByPhone(filter.text);
+      const q = listQuery(
+        scope,
+        byPhone.length ? { ...filter, alsoIds: [...(filter.alsoIds ?? []), ...byPhone] } : filter,
+      );
       const [docs, total] = await Promise.all([
         Customer.find(q)
           .sort({ updatedAt: -1, _id: -1 })

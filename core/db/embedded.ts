@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -25,13 +25,27 @@ export function findProjectRoot(from = path.dirname(fileURLToPath(import.meta.ur
   }
 }
 
-/** Content hash of the Go sources: the cache key, so the binary is rebuilt only when they change. */
+/** Our changes to FerretDB's own sources (see embedded-db/README.md), laid over its vendored copy. */
+const OVERLAY_DIR = 'ferretdb-overlay';
+const FERRETDB_VENDOR_DIR = path.join('vendor', 'github.com', 'FerretDB', 'FerretDB');
+
+/** Files under `dir`, relative to it, sorted. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+/** Content hash of the Go sources and the overlay: the cache key, so the binary is rebuilt only when they change. */
 function sourceHash(srcDir: string): string {
   const h = createHash('sha256');
   const files = readdirSync(srcDir)
     .filter((f) => f === 'go.mod' || f === 'go.sum' || f.endsWith('.go'))
     .sort();
-  for (const f of files) {
+  const overlay = filesUnder(path.join(srcDir, OVERLAY_DIR)).map((f) => path.join(OVERLAY_DIR, f));
+  for (const f of [...files, ...overlay]) {
     h.update(f)
       .update('\0')
       .update(readFileSync(path.join(srcDir, f)))
@@ -39,6 +53,42 @@ function sourceHash(srcDir: string): string {
   }
   h.update(`${process.platform}-${process.arch}`);
   return h.digest('hex').slice(0, 16);
+}
+
+/** Runs a go command in `cwd`; throws with its output when it fails. */
+function go(args: string[], cwd: string): void {
+  const r = spawnSync('go', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) {
+    throw new EmbeddedDatabaseError(
+      `building the embedded database failed (go ${args[0]} exit ${r.status}):\n${r.stderr || r.error?.message}`,
+    );
+  }
+}
+
+/**
+ * Builds in a scratch copy: `go mod vendor` (FerretDB from the module proxy, checked against go.sum), the
+ * overlay copied over the vendored FerretDB, then `go build -mod=vendor`. A replaced file must exist in the
+ * vendored FerretDB (new files are named qibao_*.go), so a FerretDB upgrade cannot silently drop a change.
+ */
+function buildBinary(srcDir: string, workDir: string, out: string): void {
+  rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(workDir, { recursive: true });
+  for (const f of readdirSync(srcDir)) {
+    if (f === 'go.mod' || f === 'go.sum' || f.endsWith('.go'))
+      cpSync(path.join(srcDir, f), path.join(workDir, f));
+  }
+  go(['mod', 'vendor'], workDir);
+  const overlayDir = path.join(srcDir, OVERLAY_DIR);
+  for (const f of filesUnder(overlayDir).filter((name) => name !== 'go.mod')) {
+    const target = path.join(workDir, FERRETDB_VENDOR_DIR, f);
+    if (!existsSync(target) && !path.basename(f).startsWith('qibao_')) {
+      throw new EmbeddedDatabaseError(
+        `${OVERLAY_DIR}/${f} replaces a file the vendored FerretDB does not have`,
+      );
+    }
+    cpSync(path.join(overlayDir, f), target);
+  }
+  go(['build', '-mod=vendor', '-trimpath', '-o', out, '.'], workDir);
 }
 
 export interface EnsureBinaryOptions {
@@ -72,16 +122,14 @@ export function ensureEmbeddedBinary(opts: EnsureBinaryOptions = {}): string {
   // Build to a temporary name and rename: a concurrent start never sees a half-written binary.
   const tmp = `${binary}.${process.pid}.tmp`;
   const started = Date.now();
-  const build = spawnSync('go', ['build', '-trimpath', '-o', tmp, '.'], {
-    cwd: srcDir,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (build.status !== 0) {
+  const workDir = path.join(outDir, `build.${process.pid}`);
+  try {
+    buildBinary(srcDir, workDir, tmp);
+  } catch (err) {
     rmSync(tmp, { force: true });
-    throw new EmbeddedDatabaseError(
-      `building the embedded database failed (go build exit ${build.status}):\n${build.stderr || build.error?.message}`,
-    );
+    throw err;
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
   }
   renameSync(tmp, binary);
   progress(`embedded database built in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -83,7 +83,10 @@ describe('POST /api/v1/claims/:id/transitions', () => {
     ]);
     expect(new Set(events.map((e) => e.dedupeKey)).size).toBe(8);
     // Audited as transitions with the status diff.
-    const audits = await db().models.AuditLog.find({ recordId: claim.id, action: 'transition' }).lean();
+    const audits = await db()
+      .models.AuditLog.find({ recordId: claim.id, action: 'transition' })
+      .sort({ at: 1, _id: 1 })
+      .lean();
     expect(audits).toHaveLength(7);
     expect(audits[0]!.changes).toEqual([{ field: 'status', before: 'reported', after: 'accepted' }]);
   });

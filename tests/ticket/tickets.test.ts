@@ -107,7 +107,7 @@ describe('POST /api/v1/tickets', () => {
       .set('authorization', await auth())
       .send({ status: 'open' });
     expect(again.status).toBe(409);
-    const audits = await db().models.AuditLog.find({ recordId: open.body.id }).lean();
+    const audits = await db().models.AuditLog.find({ recordId: open.body.id }).sort({ at: 1, _id: 1 }).lean();
     expect(audits.map((a) => a.action)).toEqual(['create', 'update', 'update']);
   });
 
