@@ -18,7 +18,7 @@ export interface SegmentationBatchItem {
 
 interface CustomerLean {
   _id: Types.ObjectId;
-  createdAt: Date;
+  createdAt?: Opt<Date>;
   lastInteractionAt?: Opt<Date>;
   occupation?: Opt<string>;
   region?: Opt<string>;
@@ -122,7 +122,8 @@ export function createSegmentationQueries(
           customerId: id,
           stored: c.segmentation ?? undefined,
           input: {
-            customerCreatedAt: c.createdAt,
+            // A record inserted without timestamps (raw import) must not stop the nightly run.
+            customerCreatedAt: c.createdAt ?? c._id.getTimestamp(),
             lastInteractionAt: c.lastInteractionAt ?? undefined,
             interactionCount: interactions.get(id) ?? 0,
             referralCount: referrals.get(id) ?? 0,
