@@ -109,6 +109,24 @@ describe('filters translated for the embedded database match what MongoDB matche
     ]);
   });
 
+  test('when $or branches share a literal, or nest, then every matching document is still found', async () => {
+    expect(await sorted({ $or: [{ name: { $regex: 'bc' } }, { name: { $regex: '^abc' } }] })).toEqual(['s2']);
+    expect(await sorted({ $or: [{ name: { $regex: 'cd' } }, { name: { $regex: '^abc' } }] })).toEqual([
+      's2',
+      's6',
+    ]);
+    expect(await sorted({ $or: [{ tag: 'b' }, { $or: [{ name: { $regex: 'zz' } }] }] })).toEqual([
+      's3',
+      't2',
+      't3',
+    ]);
+    expect(await sorted({ kind: 'str', $and: [{ $or: [{ name: /^ab/ }, { day: '2026-03-01' }] }] })).toEqual([
+      's2',
+      's3',
+      's5',
+    ]);
+  });
+
   test('when strings hold characters JSON escapes, then equality and regexes still find them', async () => {
     expect(await find({ name: 'a<b&"c"' })).toEqual(['s4']);
     expect(await find({ name: '张妍丽' })).toEqual(['s1']);

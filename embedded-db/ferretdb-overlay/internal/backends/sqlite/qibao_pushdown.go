@@ -38,7 +38,8 @@ import (
 type qibaoPushdown struct {
 	where string // without the WHERE keyword; empty when nothing could be translated
 	args  []any
-	exact bool // the WHERE clause selects exactly the documents the filter matches
+	exact bool   // the WHERE clause selects exactly the documents the filter matches
+	raw   string // a literal every matching document's stored text contains ("" if none known)
 }
 
 // qibaoTranslator translates filters for one collection.
@@ -48,6 +49,7 @@ type qibaoTranslator struct {
 	table   string
 	indexed map[string]bool // top-level fields that lead an index
 	arrays  map[string]bool // per translation: does the field hold arrays in some document?
+	lastRaw string          // the raw literal of the condition translated last (see qibaoPushdown.raw)
 }
 
 var qibaoFieldName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -87,9 +89,11 @@ var qibaoRawContains = fmt.Sprintf("instr(%s, ?) > 0", metadata.DefaultColumn)
 
 // arrayGuard selects documents whose field is an array (JSON text starting with '['), which MongoDB
 // matches element-wise and the scalar comparison would miss.
+// The stored text holds `"field":[` wherever such a field holds an array (sjson writes no spaces), so
+// rows without it are rejected before their JSON is parsed.
 func qibaoArrayGuard(field string) string {
 	e := qibaoJSONExpr(field)
-	return fmt.Sprintf(`(%s >= '[' AND %s < '\')`, e, e)
+	return fmt.Sprintf(`(instr(%s, '"%s":[') > 0 AND %s >= '[' AND %s < '\')`, metadata.DefaultColumn, field, e, e)
 }
 
 // hasArrays reports whether some document holds an array in field. For an indexed field that is one
@@ -158,9 +162,15 @@ func (t *qibaoTranslator) translate(filter *types.Document) (*qibaoPushdown, err
 			return nil, lazyerrors.Error(err)
 		}
 
+		t.lastRaw = ""
+
 		cond, args, exact, err := t.translateKey(k, v)
 		if err != nil {
 			return nil, err
+		}
+
+		if cond != "" && res.raw == "" {
+			res.raw = t.lastRaw
 		}
 
 		if !exact {
@@ -192,6 +202,7 @@ func (t *qibaoTranslator) translateKey(k string, v any) (string, []any, bool, er
 
 		var parts []string
 		var args []any
+		var raws []string
 		exact := true
 
 		for i := 0; i < arr.Len(); i++ {
@@ -218,18 +229,34 @@ func (t *qibaoTranslator) translateKey(k string, v any) (string, []any, bool, er
 
 			parts = append(parts, "("+p.where+")")
 			args = append(args, p.args...)
+			raws = append(raws, p.raw)
 		}
 
 		if len(parts) == 0 {
 			return "", nil, exact, nil
 		}
 
-		sep := " AND "
-		if k == "$or" {
-			sep = " OR "
+		t.lastRaw = "" // the branches' own translations left theirs here
+
+		if k == "$and" {
+			for _, r := range raws {
+				if r != "" {
+					t.lastRaw = r
+					break
+				}
+			}
+
+			return "(" + strings.Join(parts, " AND ") + ")", args, exact, nil
 		}
 
-		return "(" + strings.Join(parts, sep) + ")", args, exact, nil
+		// When one literal is contained in every branch's literal (a name search's "mlx", "\"mlx", …),
+		// test the stored text for it once before the branches: most rows are rejected in one pass.
+		if common := qibaoCommonLiteral(raws); common != "" {
+			t.lastRaw = common
+			return "(" + qibaoRawContains + " AND (" + strings.Join(parts, " OR ") + "))", append([]any{common}, args...), exact, nil
+		}
+
+		return "(" + strings.Join(parts, " OR ") + ")", args, exact, nil
 	}
 
 	if !qibaoFieldName.MatchString(k) {
@@ -254,6 +281,28 @@ func (t *qibaoTranslator) translateKey(k string, v any) (string, []any, bool, er
 	}
 }
 
+// qibaoCommonLiteral is the shortest of raws if every other one contains it, else "".
+func qibaoCommonLiteral(raws []string) string {
+	if len(raws) == 0 {
+		return ""
+	}
+
+	short := raws[0]
+	for _, r := range raws {
+		if len(r) < len(short) {
+			short = r
+		}
+	}
+
+	for _, r := range raws {
+		if short == "" || !strings.Contains(r, short) {
+			return ""
+		}
+	}
+
+	return short
+}
+
 // equality translates {field: value} and {field: {$in: values}}.
 func (t *qibaoTranslator) equality(field string, values []any) (string, []any, bool, error) {
 	if len(values) == 0 {
@@ -274,9 +323,20 @@ func (t *qibaoTranslator) equality(field string, values []any) (string, []any, b
 	e := qibaoJSONExpr(field)
 
 	var cond string
+
 	if len(args) == 1 {
-		cond = e + " = ?"
-	} else {
+		t.lastRaw = args[0].(string)
+	}
+
+	switch {
+	case len(args) == 1 && t.indexed[field]:
+		cond = e + " = ?" // answered from the index alone (a count never reads the rows)
+	case len(args) == 1:
+		// Not indexed, so SQLite scans: the raw-text test first skips, unparsed, every row whose
+		// text does not even contain the value.
+		cond = qibaoRawContains + " AND " + e + " = ?"
+		args = append([]any{args[0]}, args...)
+	default:
 		cond = e + " IN (?" + strings.Repeat(", ?", len(args)-1) + ")"
 	}
 
@@ -446,6 +506,7 @@ func (t *qibaoTranslator) regex(field, pattern, options string) (string, []any) 
 		lo := `"` + lit
 		hi := lo + "\xf4\x90"
 		c := fmt.Sprintf("(%s AND %s >= ? AND %s < ?)", qibaoRawContains, e, e)
+		t.lastRaw = lo
 
 		if t.hasArrays(field) {
 			c = "(" + c + " OR " + qibaoArrayGuard(field) + ")"
@@ -456,6 +517,8 @@ func (t *qibaoTranslator) regex(field, pattern, options string) (string, []any) 
 
 	// On the JSON text (the indexed expression), so an index holding the field lets SQLite test it
 	// without reading the row; the literal has no characters JSON escapes, so it appears verbatim.
+	t.lastRaw = lit
+
 	return fmt.Sprintf("(%s AND instr(%s, ?) > 0)", qibaoRawContains, qibaoJSONExpr(field)), []any{lit, lit}
 }
 
