@@ -89,12 +89,10 @@ func run(dataDir, listen, logLevel string, watchStdin bool) error {
 
 	// FerretDB listens on an internal loopback port; clients reach it through the write serialiser.
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
-		Logger:   logger,
-		Handler:  "sqlite",
-		// Memory-mapped reads: scans read the OS page cache in place instead of copying every page
-		// into each connection's own small cache (address space only; nothing is preallocated).
-		SQLiteURL: "file:" + abs + "/?_pragma=mmap_size(17179869184)",
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Logger:    logger,
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
 	})
 	if err != nil {
 		return fmt.Errorf("starting FerretDB: %w", err)

@@ -88,7 +88,7 @@ export async function httpSuite(ctx: BenchContext): Promise<SuiteResult> {
       );
       continue;
     }
-    if (probe.ms * 4 > ctx.seconds * 1000) {
+    const sequential = async (why: string) => {
       const ms = [probe.ms];
       const deadline = Date.now() + ctx.seconds * 3 * 1000;
       while (ms.length < 5 && Date.now() < deadline) {
@@ -100,11 +100,19 @@ export async function httpSuite(ctx: BenchContext): Promise<SuiteResult> {
       }
       const sq = summarize(ms);
       lines.push(
-        `${label.padEnd(40)} too slow for the concurrent run: sequential (concurrency 1) ${(1000 / sq.p50).toFixed(2)} req/s, median ${fmtMs(sq.p50)} ms, max ${fmtMs(sq.max)} ms, n=${sq.count}, status ${probe.status}`,
+        `${label.padEnd(40)} ${why}: sequential (concurrency 1) ${(1000 / sq.p50).toFixed(2)} req/s, median ${fmtMs(sq.p50)} ms, max ${fmtMs(sq.max)} ms, n=${sq.count}, status ${probe.status}`,
       );
+    };
+    if (probe.ms * 4 > ctx.seconds * 1000) {
+      await sequential('too slow for the concurrent run');
       continue;
     }
     const r = await runLoad({ ...spec, url, headers });
+    if (r.requests === 0) {
+      // Not one answer within the window at this concurrency: say so, and what one request costs alone.
+      await sequential(`no answer within ${ctx.seconds} s at concurrency ${ctx.connections}`);
+      continue;
+    }
     const ok = r.statuses['200'] ?? 0;
     const bad = r.requests - ok + r.errors;
     lines.push(
