@@ -191,6 +191,22 @@ describe('sorts, limits and counts answered by the embedded database are MongoDB
     expect(await coll.countDocuments({ kind: 'page' }, { limit: 4 })).toBe(4);
   });
 
+  test('when a collection is paged by ObjectId keyset, then each page follows the last without gaps', async () => {
+    const keyed = coll.db.collection<{ _id: ObjectId; i: number; tags?: ObjectId[] }>('pushdown_keyset');
+    const oids = Array.from(
+      { length: 10 },
+      (_, i) => new ObjectId(`65a0a0a0010000010000${String(i).padStart(4, '0')}`),
+    );
+    await keyed.insertMany(oids.map((_id, i) => ({ _id, i, ...(i === 2 ? { tags: [oids[9]!] } : {}) })));
+    const page = async (after: ObjectId) =>
+      (await keyed.find({ _id: { $gt: after } }, { sort: { _id: 1 }, limit: 3 }).toArray()).map((d) => d.i);
+    expect(await page(oids[3]!)).toEqual([4, 5, 6]);
+    expect(await page(oids[8]!)).toEqual([9]);
+    expect(await keyed.countDocuments({ _id: { $gte: oids[5]!, $lt: oids[8]! } })).toBe(3);
+    // An array of ObjectIds matches a range element-wise.
+    expect((await keyed.find({ tags: { $gt: oids[8]! } }).toArray()).map((d) => d.i)).toEqual([2]);
+  });
+
   test('when aggregate groups by a constant without counting, then it is not mistaken for a count', async () => {
     const res = await coll
       .aggregate<Document>([{ $match: { kind: 'num' } }, { $group: { _id: 1, total: { $sum: '$n' } } }])

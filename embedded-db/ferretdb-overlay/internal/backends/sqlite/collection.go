@@ -168,7 +168,9 @@ func (c *collection) UpdateAll(ctx context.Context, params *backends.UpdateAllPa
 		return &res, nil
 	}
 
-	q := fmt.Sprintf(`UPDATE %q SET %s = ? WHERE %s = ?`, meta.TableName, metadata.DefaultColumn, metadata.IDColumn)
+	// Qibao: the primary-key index is on DefaultColumn->"_id"; IDColumn (->'$._id') missed it, so every
+	// update by _id scanned the whole table (embedded-db/README.md).
+	q := fmt.Sprintf(`UPDATE %q SET %s = ? WHERE %s = ?`, meta.TableName, metadata.DefaultColumn, qibaoJSONExpr("_id"))
 
 	err := db.InTransaction(ctx, func(tx *fsql.Tx) error {
 		for _, doc := range params.Docs {
@@ -231,7 +233,7 @@ func (c *collection) DeleteAll(ctx context.Context, params *backends.DeleteAllPa
 			args[i] = string(must.NotFail(sjson.MarshalSingleValue(id)))
 		}
 
-		column = metadata.IDColumn
+		column = qibaoJSONExpr("_id") // Qibao: the indexed expression, as in UpdateAll
 	} else {
 		placeholders = make([]string, len(params.RecordIDs))
 		args = make([]any, len(params.RecordIDs))

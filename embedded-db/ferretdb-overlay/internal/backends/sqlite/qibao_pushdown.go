@@ -12,7 +12,8 @@
 //
 // Assumptions (true for Qibao, whose mongoose schemas give every field one type):
 //   - a field does not hold both an ObjectId and a string with the same hex text;
-//   - a field sorted on holds values of one BSON type (SQLite orders mixed types differently).
+//   - a field sorted on, or compared with an ObjectId range, holds values of one BSON type (SQLite orders
+//     mixed types differently, and MongoDB's type bracketing would exclude the other types).
 // See embedded-db/README.md.
 
 package sqlite
@@ -409,6 +410,11 @@ func (t *qibaoTranslator) operators(field string, ops *types.Document) (string, 
 			continue
 
 		case "$gt", "$gte", "$lt", "$lte":
+			if id, ok := v.(types.ObjectID); ok {
+				c, a, ex = t.objectIDRange(field, op, id)
+				break
+			}
+
 			c, a = t.stringRange(field, op, v)
 		}
 
@@ -423,6 +429,25 @@ func (t *qibaoTranslator) operators(field string, ops *types.Document) (string, 
 	}
 
 	return strings.Join(conds, " AND "), args, exact, nil
+}
+
+// objectIDRange translates $gt/$gte/$lt/$lte with an ObjectId bound. Every ObjectId is stored as the same
+// 26-character JSON text ("24 lowercase hex digits"), so comparing that text is comparing the ObjectIds:
+// exact when the field holds no arrays (and, as everywhere here, one type: keyset paging by _id).
+func (t *qibaoTranslator) objectIDRange(field, op string, id types.ObjectID) (string, []any, bool) {
+	b, err := sjson.MarshalSingleValue(id)
+	if err != nil {
+		return "", nil, false
+	}
+
+	sqlOp := map[string]string{"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}[op]
+	c := fmt.Sprintf("%s %s ?", qibaoJSONExpr(field), sqlOp)
+
+	if t.hasArrays(field) {
+		return "(" + c + " OR " + qibaoArrayGuard(field) + ")", []any{string(b)}, false
+	}
+
+	return c, []any{string(b)}, true
 }
 
 // stringRange translates $gt/$gte/$lt/$lte with a string bound; other bounds are left to the handler.
