@@ -4,17 +4,15 @@ import { createComplianceAlertDelivery } from '#core/compliance/alert-delivery';
 import { createArchiveKeyring } from '#core/compliance/archive/archive.keyring';
 import { ChatArchiveSdkError, type ChatArchiveSdk } from '#core/compliance/archive/archive.sdk';
 import { silentLogger } from '#core/logger';
-import { createChannels } from '#jobs/channels';
 import { complianceJobFlags } from '#jobs/compliance-archive';
-import { complianceGate } from '#jobs/compliance-gate';
-import { createJobDeps, type JobDeps } from '#jobs/deps';
+import type { JobDeps } from '#jobs/deps';
 import { allJobs } from '#jobs/registry';
 import { schedules } from '#jobs/schedules';
 import { actorFor } from '../factories/customers.js';
 import { orgFactory } from '../factories/org.js';
-import { TEST_SECRET, buildTestApp } from '../setup/test-app.js';
+import { buildTestApp } from '../setup/test-app.js';
 import { useTestDatabase } from '../setup/test-db.js';
-import { runNamedJob } from '../jobs/support.js';
+import { harnessJobDeps, runNamedJob } from '../jobs/support.js';
 import { fakeTime, startHarness, type FakeTime, type Harness } from '../wecom/harness.js';
 import { FakeChatArchive, generateArchiveKeyPair, textMessage } from './fake-chat-archive.js';
 
@@ -58,22 +56,7 @@ beforeAll(async () => {
       staleAfterHours: 12,
     },
   });
-  const config = loadConfig({});
-  deps = createJobDeps({
-    config,
-    logger: silentLogger(),
-    db: db(),
-    services: h.services,
-    clock: time.clock,
-    secret: TEST_SECRET,
-    channels: createChannels({
-      wecom: h.services.wecom.client,
-      wechat: h.services.wecom.wechat,
-      templates: config.notifications.subscribeTemplates,
-      logger: silentLogger(),
-    }),
-    gate: complianceGate(h.services.compliance),
-  });
+  deps = harnessJobDeps(db(), h, time.clock, loadConfig({}));
 }, 60_000);
 afterAll(() => h?.close());
 

@@ -1,19 +1,15 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { loadConfig } from '#config/config';
-import { silentLogger } from '#core/logger';
 import { remindKey } from '#core/notification/group-send';
 import type { NotificationRecord } from '#core/notification/notification.repository';
 import { createNotificationRepository } from '#core/notification/notification.repository';
 import type { UserRecord } from '#core/user/user.repository';
-import { createChannels } from '#jobs/channels';
-import { complianceGate } from '#jobs/compliance-gate';
-import { createJobDeps, type JobDeps } from '#jobs/deps';
+import type { JobDeps } from '#jobs/deps';
 import { customerFactory } from '../factories/customers.js';
 import { orgFactory } from '../factories/org.js';
-import { TEST_SECRET } from '../setup/test-app.js';
 import { useTestDatabase } from '../setup/test-db.js';
 import { fakeTime, startHarness, type FakeTime, type Harness } from '../wecom/harness.js';
-import { runNamedJob } from './support.js';
+import { harnessJobDeps, runNamedJob } from './support.js';
 
 // WeCom customer messages (add_msg_template) are only prepared: the agent must send them in WeCom.
 // notifications.groupmsg-followup reads get_groupmsg_send_result, nudges the agent with
@@ -38,22 +34,7 @@ function depsFor(
   worker: string,
   env: Record<string, string> = {},
 ): JobDeps {
-  const config = loadConfig({ QIBAO_JOBS_WORKER_NAME: worker, ...env });
-  return createJobDeps({
-    config,
-    logger: silentLogger(),
-    db: db(),
-    services: harness.services,
-    clock: time.clock,
-    secret: TEST_SECRET,
-    channels: createChannels({
-      wecom: harness.services.wecom.client,
-      wechat: harness.services.wecom.wechat,
-      templates: config.notifications.subscribeTemplates,
-      logger: silentLogger(),
-    }),
-    gate: complianceGate(harness.services.compliance),
-  });
+  return harnessJobDeps(db(), harness, time.clock, loadConfig({ QIBAO_JOBS_WORKER_NAME: worker, ...env }));
 }
 
 /** An agent, a customer who is their WeCom contact (and a mini-program user), and a running harness. */

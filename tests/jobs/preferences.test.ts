@@ -1,17 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '#config/config';
-import { silentLogger } from '#core/logger';
 import { createNotificationRepository } from '#core/notification/notification.repository';
 import type { UserRecord } from '#core/user/user.repository';
-import { createChannels } from '#jobs/channels';
-import { complianceGate } from '#jobs/compliance-gate';
-import { createJobDeps, type JobDeps } from '#jobs/deps';
+import type { JobDeps } from '#jobs/deps';
 import { actorFor, customerFactory } from '../factories/customers.js';
 import { orgFactory } from '../factories/org.js';
-import { TEST_SECRET } from '../setup/test-app.js';
 import { useTestDatabase } from '../setup/test-db.js';
 import { fakeTime, startHarness, type Harness } from '../wecom/harness.js';
-import { runNamedJob } from './support.js';
+import { harnessJobDeps, runNamedJob } from './support.js';
 
 // The outbox honours the choices a customer saves in the mini-program (PUT /api/v1/my/subscriptions,
 // over HTTP): a category switched off → its customer messages are skipped `opted_out` with the reason;
@@ -30,22 +26,7 @@ let agent: UserRecord;
 beforeAll(async () => {
   agent = await org.user('agent', {}, { name: '周业务员', wecomUserId: 'agent_pref' });
   h = await startHarness(db(), { time, members: ['agent_pref'], startDispatcher: false });
-  const config = loadConfig({ QIBAO_JOBS_WORKER_NAME: 'pref-worker' });
-  deps = createJobDeps({
-    config,
-    logger: silentLogger(),
-    db: db(),
-    services: h.services,
-    clock: time.clock,
-    secret: TEST_SECRET,
-    channels: createChannels({
-      wecom: h.services.wecom.client,
-      wechat: h.services.wecom.wechat,
-      templates: config.notifications.subscribeTemplates,
-      logger: silentLogger(),
-    }),
-    gate: complianceGate(h.services.compliance),
-  });
+  deps = harnessJobDeps(db(), h, time.clock, loadConfig({ QIBAO_JOBS_WORKER_NAME: 'pref-worker' }));
 }, 60_000);
 
 afterAll(async () => {

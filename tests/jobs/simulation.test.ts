@@ -1,19 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '#config/config';
-import { silentLogger } from '#core/logger';
 import { addDays, shanghaiDateOf, shanghaiInstant } from '#core/notification/shanghai-time';
 import type { UserRecord } from '#core/user/user.repository';
 import { festivalsBetween } from '#core/care/festivals';
-import { createChannels } from '#jobs/channels';
-import { complianceGate } from '#jobs/compliance-gate';
-import { createJobDeps, type JobDeps } from '#jobs/deps';
+import type { JobDeps } from '#jobs/deps';
 import { nextRuns, schedules } from '#jobs/schedules';
 import { actorFor, customerFactory } from '../factories/customers.js';
 import { orgFactory } from '../factories/org.js';
-import { TEST_SECRET } from '../setup/test-app.js';
 import { useTestDatabase } from '../setup/test-db.js';
 import { fakeTime, startHarness, type Harness } from '../wecom/harness.js';
-import { runNamedJob } from './support.js';
+import { harnessJobDeps, runNamedJob } from './support.js';
 
 // 90 simulated days, day by day, over a seeded book: the real job handlers on the real schedules
 // (Asia/Shanghai), sending through the real WeCom/WeChat clients to the simulator over HTTP. At the
@@ -65,22 +61,7 @@ beforeAll(async () => {
     members: ['agent_a', 'agent_b', 'lead_c', 'manager_d'],
     startDispatcher: false,
   });
-  const config = loadConfig({});
-  deps = createJobDeps({
-    config,
-    logger: silentLogger(),
-    db: db(),
-    services: h.services,
-    clock: time.clock,
-    secret: TEST_SECRET,
-    channels: createChannels({
-      wecom: h.services.wecom.client,
-      wechat: h.services.wecom.wechat,
-      templates: config.notifications.subscribeTemplates,
-      logger: silentLogger(),
-    }),
-    gate: complianceGate(h.services.compliance),
-  });
+  deps = harnessJobDeps(db(), h, time.clock, loadConfig({}));
 }, 60_000);
 
 afterAll(async () => {

@@ -1,7 +1,10 @@
 import type { Database } from '#core/db/database';
 import { silentLogger } from '#core/logger';
 import { runJob } from '#jobs/agenda';
-import type { JobDeps } from '#jobs/deps';
+import type { Config } from '#config/config';
+import { createChannels } from '#jobs/channels';
+import { complianceGate } from '#jobs/compliance-gate';
+import { createJobDeps, type JobDeps } from '#jobs/deps';
 import { allJobs } from '#jobs/registry';
 import {
   type AgentAppMessage,
@@ -12,6 +15,30 @@ import {
 import { createNotificationRepository } from '#core/notification/notification.repository';
 import { createNotificationService, type OutgoingTextGate } from '#core/notification/notification.service';
 import type { CustomerNotificationPreferences } from '#core/notification/preferences';
+import { TEST_SECRET } from '../setup/test-app.js';
+import type { Harness } from '../wecom/harness.js';
+
+/**
+ * Job dependencies over a WeCom harness, as the worker builds them: the real channels (to the simulator,
+ * over HTTP) and the compliance gate, on the test database and the harness's clock.
+ */
+export function harnessJobDeps(db: Database, h: Harness, clock: () => Date, config: Config): JobDeps {
+  return createJobDeps({
+    config,
+    logger: silentLogger(),
+    db,
+    services: h.services,
+    clock,
+    secret: TEST_SECRET,
+    channels: createChannels({
+      wecom: h.services.wecom.client,
+      wechat: h.services.wecom.wechat,
+      templates: config.notifications.subscribeTemplates,
+      logger: silentLogger(),
+    }),
+    gate: complianceGate(h.services.compliance),
+  });
+}
 
 /** A clock the test moves by hand (timed behaviour without sleeps). */
 export function manualClock(startIso: string) {
