@@ -152,16 +152,10 @@ func (h *Handler) MsgExplain(connCtx context.Context, msg *wire.OpMsg) (*wire.Op
 		qp.Limit = params.Limit
 	}
 
-	// Qibao: the same sort and skip+limit hints as msg_find.go, so explain shows what find does.
-	if !h.DisablePushdown && qp.Sort == nil && !cInfo.Capped() {
-		if params.Sort.Len() > 0 {
-			qp.QibaoSort = params.Sort
-		}
-
-		if params.Limit > 0 && qp.Limit == 0 {
-			qp.QibaoLimitIfExact = params.Skip + params.Limit
-		}
-	}
+	// Qibao: sort and skip+limit hints (qibao_pushdown.go).
+	qp.QibaoSort, qp.QibaoLimitIfExact = h.qibaoHints(
+		params.Sort, params.Skip, params.Limit, qp.Sort != nil, qp.Limit != 0, cInfo.Capped(),
+	)
 
 	res, err := coll.Explain(connCtx, qp)
 	if err != nil {

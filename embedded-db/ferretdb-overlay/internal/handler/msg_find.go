@@ -273,17 +273,10 @@ func (h *Handler) makeFindQueryParams(ctx context.Context, params *common.FindPa
 		qp.Limit = params.Limit
 	}
 
-	// Qibao: sort and skip+limit hints; the backend applies them only when it answers the whole
-	// filter and the sort, and the iterators below still sort, skip and limit in memory.
-	if !h.DisablePushdown && qp.Sort == nil && !cInfo.Capped() {
-		if params.Sort.Len() > 0 {
-			qp.QibaoSort = params.Sort
-		}
-
-		if params.Limit > 0 && qp.Limit == 0 {
-			qp.QibaoLimitIfExact = params.Skip + params.Limit
-		}
-	}
+	// Qibao: sort and skip+limit hints (qibao_pushdown.go).
+	qp.QibaoSort, qp.QibaoLimitIfExact = h.qibaoHints(
+		params.Sort, params.Skip, params.Limit, qp.Sort != nil, qp.Limit != 0, cInfo.Capped(),
+	)
 
 	h.L.DebugContext(ctx, fmt.Sprintf("Converted %+v for %+v to %+v.", params, cInfo, qp))
 

@@ -1,6 +1,7 @@
-// Qibao addition to FerretDB 1.24's handler (Apache License 2.0, like the rest of FerretDB): lets the
-// backend answer countDocuments — the pipeline [{$match: F}, {$group: {_id: <constant>, n: {$sum: 1}}}]
-// the drivers send — with a count instead of returning every matching document (embedded-db/README.md).
+// Qibao addition to FerretDB 1.24's handler (Apache License 2.0, like the rest of FerretDB): the hints
+// find and explain pass to the backend, and countDocuments — the pipeline
+// [{$match: F}, {$group: {_id: <constant>, n: {$sum: 1}}}] the drivers send — answered by the backend's
+// count instead of by returning every matching document (embedded-db/README.md).
 
 package handler
 
@@ -88,4 +89,26 @@ func (s *qibaoCountShape) result(n int64) types.DocumentsIterator {
 	}
 
 	return iterator.Values(iterator.ForSlice(docs))
+}
+
+// qibaoHints are the sort and skip+limit hints find (and explain, to show what find does) give the
+// backend, which applies them only when it answers the whole filter and the sort; the handler's
+// iterators still sort, skip and limit in memory. None when FerretDB already pushes a $natural sort or
+// a plain limit down, or for capped collections.
+func (h *Handler) qibaoHints(sort *types.Document, skip, limit int64, naturalPushed, limitPushed, capped bool) (*types.Document, int64) {
+	if h.DisablePushdown || naturalPushed || capped {
+		return nil, 0
+	}
+
+	var hintSort *types.Document
+	if sort.Len() > 0 {
+		hintSort = sort
+	}
+
+	var hintLimit int64
+	if limit > 0 && !limitPushed {
+		hintLimit = skip + limit
+	}
+
+	return hintSort, hintLimit
 }
