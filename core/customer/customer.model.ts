@@ -114,8 +114,6 @@ customerSchema.index({ ownerId: 1, updatedAt: -1 });
 customerSchema.index({ teamId: 1, updatedAt: -1 });
 customerSchema.index({ branchId: 1, updatedAt: -1 });
 customerSchema.index({ nameInitials: 1 });
-customerSchema.index({ phoneLast4: 1 });
-customerSchema.index({ 'phones.number': 1 });
 customerSchema.index({ idNumberHash: 1 });
 customerSchema.index({ referrerId: 1 });
 customerSchema.index({ 'identities.unionid': 1 });
