@@ -1,19 +1,10 @@
 // Fixed option lists of the lead domain (product.md §2, Lead). Stored values are stable English codes
 // for stages; channels, intents and types are the Chinese labels users see and type.
+import { SOURCE_CHANNELS } from '../customer/customer.options.js';
 
-/** Source channels a lead can come from (a superset of the customer's list; 导入 for Excel imports). */
-export const LEAD_SOURCES = [
-  '官网',
-  '公众号',
-  '小程序',
-  '广告',
-  '转介绍',
-  '活动',
-  '企微扫码',
-  '导入',
-  '陌生拜访',
-  '其他',
-] as const;
+/** Source channels a lead can come from: the customer's list (导入 for Excel imports), so a won lead's
+ * source carries over to the customer unchanged. */
+export const LEAD_SOURCES = SOURCE_CHANNELS;
 export type LeadSource = (typeof LEAD_SOURCES)[number];
 
 export const LEAD_INTENTS = ['high', 'medium', 'low'] as const;
