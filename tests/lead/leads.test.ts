@@ -100,45 +100,25 @@ describe('assignment rules', () => {
     const a = await auth(admin);
     // Clear earlier rules so this test controls the order.
     await db().models.LeadAssignmentRule.deleteMany({});
-    await t
-      .http()
-      .post('/api/v1/lead-rules')
-      .set('authorization', a)
-      .send({ name: '广告进公海', order: 1, match: { sources: ['广告'] }, target: { kind: 'pool' } })
-      .expect(201);
-    await t
-      .http()
-      .post('/api/v1/lead-rules')
-      .set('authorization', a)
-      .send({
+    const rules = [
+      { name: '广告进公海', order: 1, match: { sources: ['广告'] }, target: { kind: 'pool' } },
+      {
         name: '离职的人',
         order: 2,
         match: { regions: ['杭州'] },
         target: { kind: 'agent', userId: gone.id },
-      })
-      .expect(201);
-    await t
-      .http()
-      .post('/api/v1/lead-rules')
-      .set('authorization', a)
-      .send({
-        name: '杭州团队',
-        order: 3,
-        match: { regions: ['杭州'] },
-        target: { kind: 'team', teamId: team.id },
-      })
-      .expect(201);
-    await t
-      .http()
-      .post('/api/v1/lead-rules')
-      .set('authorization', a)
-      .send({
+      },
+      { name: '杭州团队', order: 3, match: { regions: ['杭州'] }, target: { kind: 'team', teamId: team.id } },
+      {
         name: '车险专人',
         order: 4,
         match: { productInterests: ['车险'] },
         target: { kind: 'agent', userId: direct.id },
-      })
-      .expect(201);
+      },
+    ];
+    for (const rule of rules) {
+      await t.http().post('/api/v1/lead-rules').set('authorization', a).send(rule).expect(201);
+    }
 
     // Load the busy agent with two open leads.
     for (let i = 0; i < 2; i++) {
