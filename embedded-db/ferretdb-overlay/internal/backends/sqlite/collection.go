@@ -65,39 +65,33 @@ func (c *collection) Query(ctx context.Context, params *backends.QueryParams) (*
 		}, nil
 	}
 
-	if params.QibaoCountIfExact {
-		t := newQibaoTranslator(ctx, db, meta)
+	t := newQibaoTranslator(ctx, db, meta)
 
-		p, err := t.translate(params.Filter)
-		if err != nil {
-			return nil, lazyerrors.Error(err)
-		}
-
-		if p.exact {
-			q := fmt.Sprintf(`SELECT count(*) FROM %q`, meta.TableName)
-			if p.where != "" {
-				q += " WHERE " + p.where
-			}
-
-			var n int64
-			if err = db.QueryRowContext(ctx, q, p.args...).Scan(&n); err != nil {
-				return nil, lazyerrors.Error(err)
-			}
-
-			return &backends.QueryResult{
-				Iter:         newQueryIterator(ctx, nil, params.OnlyRecordIDs),
-				QibaoCounted: true,
-				QibaoCount:   n,
-			}, nil
-		}
-	}
-
-	selectClause := prepareSelectClause(meta.TableName, params.Comment, meta.Capped(), params.OnlyRecordIDs)
-
-	q, args, _, err := c.qibaoQuery(ctx, db, meta, params, selectClause)
+	p, err := t.translate(params.Filter)
 	if err != nil {
 		return nil, lazyerrors.Error(err)
 	}
+
+	if params.QibaoCountIfExact && p.exact {
+		q := fmt.Sprintf(`SELECT count(*) FROM %q`, meta.TableName)
+		if p.where != "" {
+			q += " WHERE " + p.where
+		}
+
+		var n int64
+		if err = db.QueryRowContext(ctx, q, p.args...).Scan(&n); err != nil {
+			return nil, lazyerrors.Error(err)
+		}
+
+		return &backends.QueryResult{
+			Iter:         newQueryIterator(ctx, nil, params.OnlyRecordIDs),
+			QibaoCounted: true,
+			QibaoCount:   n,
+		}, nil
+	}
+
+	selectClause := prepareSelectClause(meta.TableName, params.Comment, meta.Capped(), params.OnlyRecordIDs)
+	q, args := t.selectQuery(p, params, selectClause)
 
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -289,10 +283,14 @@ func (c *collection) Explain(ctx context.Context, params *backends.ExplainParams
 		QibaoLimitIfExact: params.QibaoLimitIfExact,
 	}
 
-	sq, args, p, err := c.qibaoQuery(ctx, db, meta, qp, selectClause)
+	t := newQibaoTranslator(ctx, db, meta)
+
+	p, err := t.translate(qp.Filter)
 	if err != nil {
 		return nil, lazyerrors.Error(err)
 	}
+
+	sq, args := t.selectQuery(p, qp, selectClause)
 
 	filterPushdown := p.where != ""
 	sortPushdown := strings.Contains(sq, " ORDER BY ")

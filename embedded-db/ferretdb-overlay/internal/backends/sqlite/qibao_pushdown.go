@@ -652,20 +652,10 @@ func (t *qibaoTranslator) orderBy(sort *types.Document) string {
 	return " ORDER BY " + strings.Join(parts, ", ")
 }
 
-// qibaoQuery builds the SELECT for Query and Explain. It returns the statement, its arguments and
-// whether the filter was translated at all.
-func (c *collection) qibaoQuery(
-	ctx context.Context, db *fsql.DB, meta *metadata.Collection, params *backends.QueryParams, selectClause string,
-) (string, []any, *qibaoPushdown, error) {
-	t := newQibaoTranslator(ctx, db, meta)
-
-	p, err := t.translate(params.Filter)
-	if err != nil {
-		return "", nil, nil, err
-	}
-
+// selectQuery builds the SELECT for Query and Explain from the translated filter p of params.Filter.
+func (t *qibaoTranslator) selectQuery(p *qibaoPushdown, params *backends.QueryParams, selectClause string) (string, []any) {
 	q := selectClause
-	args := p.args
+	args := append([]any(nil), p.args...)
 
 	if p.where != "" {
 		q += " WHERE " + p.where
@@ -692,7 +682,7 @@ func (c *collection) qibaoQuery(
 		args = append(args, limit)
 	}
 
-	return q, args, p, nil
+	return q, args
 }
 
 // must panics on error; used where FerretDB's own types guarantee success (keys from Keys(), indexes < Len()).
